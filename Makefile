@@ -1,0 +1,51 @@
+# Pilotage — the two commands are `make run` and `make test`; see README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= pmo.settings.local
+
+.PHONY: run test lint fmt install messages compilemessages migrate seed bench clean
+
+# The environment, rebuilt whenever the lock changes.
+$(BIN)/.installed: pyproject.toml uv.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	@$(BIN)/uv sync --quiet --frozen --inexact --python $(BIN)/python
+	@touch $@
+
+install: $(BIN)/.installed
+
+# Compiled catalogues are build output: made from the committed .po files.
+compilemessages: install
+	@cd $(CURDIR) && $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+messages: install
+	$(BIN)/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput -v 0
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: compilemessages seed
+	@$(BIN)/python manage.py collectstatic --noinput -v 0
+	@PORT=$(PORT) $(BIN)/python scripts/run.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint compilemessages
+	scripts/test-services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,31 @@
+"""One exception handler for the API: domain and Django errors become clean 4xx answers."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from pmo.exceptions import ApplicationError, WorkflowError
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def exception_handler(exc, context):
+    """Translate Django's and the domain's errors before DRF's own handler answers."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, WorkflowError):
+        return Response({"detail": exc.message, **exc.extra}, status=status.HTTP_409_CONFLICT)
+    elif isinstance(exc, ApplicationError):
+        return Response({"detail": exc.message, **exc.extra}, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,25 @@
+"""Create the four role groups (data only; reversible)."""
+
+from django.db import migrations
+
+ROLE_GROUPS = ["PMO manager", "Project manager", "Executive", "Integration"]
+
+
+def create_groups(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in ROLE_GROUPS:
+        Group.objects.get_or_create(name=name)
+
+
+def delete_groups(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Group.objects.filter(name__in=ROLE_GROUPS).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("pmo", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
+
+    operations = [migrations.RunPython(create_groups, delete_groups)]

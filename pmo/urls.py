@@ -1,0 +1,43 @@
+"""Root URL configuration: pages, the REST API under /api/v1/, schema, docs, health."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from pmo.api.auth import ObtainTokenView
+from pmo.health import healthz
+from portfolio.api.urls import router as portfolio_router
+from projects.api.urls import router as projects_router
+from reporting import views as reporting_views
+
+api_router = DefaultRouter()
+for app_router in (portfolio_router, projects_router):
+    api_router.registry.extend(app_router.registry)
+
+urlpatterns = [
+    path("", reporting_views.HomeView.as_view(), name="home"),
+    path("healthz", healthz, name="healthz"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("portfolio.urls")),
+    path("", include("projects.urls")),
+    path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("api/v1/", include(api_router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortfolioConfig(AppConfig):
+    name = "portfolio"
+    verbose_name = _("Portfolio")
+
+    def ready(self):
+        from portfolio import rules  # noqa: F401  (registers the rules)

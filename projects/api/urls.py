@@ -1,0 +1,7 @@
+from rest_framework.routers import SimpleRouter
+
+from projects.api import views
+
+router = SimpleRouter()
+router.register("projects", views.ProjectViewSet)
+router.register("milestones", views.MilestoneViewSet)

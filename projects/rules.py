@@ -1,0 +1,71 @@
+"""Rules of projects and milestones.
+
+A project manager edits only the projects they manage, and on those only what is theirs to
+say (description, forecasts, objectives); the baseline, the assignments and the phase are
+the PMO's (baseline changes go through change requests). Ended projects are frozen for
+everyone but the PMO. Executives and integrations read.
+"""
+
+from pmo import rules
+from pmo.roles import is_pmo_manager, is_project_manager
+from projects.choices import ENDED_PHASES
+from projects.models import Milestone, Project
+
+# Project fields only a PMO manager may set.
+PMO_ONLY_PROJECT_FIELDS = frozenset(
+    {
+        "code",
+        "portfolio",
+        "programme",
+        "sponsor",
+        "project_manager",
+        "phase",
+        "baseline_start",
+        "baseline_end",
+    }
+)
+# Milestone fields only a PMO manager may change once the milestone exists.
+PMO_ONLY_MILESTONE_FIELDS = frozenset({"project", "baseline_date"})
+
+
+def manages(user, project: Project) -> bool:
+    """Whether ``user`` is the project manager of a project that is not ended."""
+    return (
+        is_project_manager(user)
+        and project.project_manager_id == user.pk
+        and project.phase not in ENDED_PHASES
+    )
+
+
+@rules.register(Project)
+class ProjectRules(rules.ModelRules):
+    def can_change(self, user, obj=None):
+        if is_pmo_manager(user):
+            return True
+        if obj is None:
+            return is_project_manager(user)
+        return manages(user, obj)
+
+
+@rules.register(Milestone)
+class MilestoneRules(rules.ModelRules):
+    def can_add(self, user, parent=None):
+        if is_pmo_manager(user):
+            return True
+        if parent is None:
+            return is_project_manager(user)
+        return manages(user, parent)
+
+    def can_change(self, user, obj=None):
+        if is_pmo_manager(user):
+            return True
+        if obj is None:
+            return is_project_manager(user)
+        return manages(user, obj.project)
+
+
+def reserved_fields(user, model) -> frozenset[str]:
+    """Fields of ``model`` that ``user`` may see but not set."""
+    if is_pmo_manager(user):
+        return frozenset()
+    return PMO_ONLY_PROJECT_FIELDS if model is Project else PMO_ONLY_MILESTONE_FIELDS

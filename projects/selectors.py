@@ -1,0 +1,26 @@
+"""Reads of projects and milestones, joined so that a list costs the same at any size."""
+
+from django.db.models import Prefetch, QuerySet
+
+from projects.models import Milestone, Project, ProjectObjective
+
+
+def project_list() -> QuerySet[Project]:
+    return Project.objects.select_related("portfolio", "programme", "project_manager", "sponsor")
+
+
+def project_detail() -> QuerySet[Project]:
+    return project_list().prefetch_related(
+        Prefetch(
+            "contributions",
+            queryset=ProjectObjective.objects.select_related("objective").order_by(
+                "-contribution", "objective__code"
+            ),
+        ),
+    )
+
+
+def milestone_list() -> QuerySet[Milestone]:
+    return Milestone.objects.select_related(
+        "project", "project__portfolio", "project__project_manager"
+    )

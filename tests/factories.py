@@ -1,0 +1,113 @@
+"""Factories of every app (factory_boy), one per model."""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+
+from pmo.models import User
+from pmo.roles import Role, forget_roles
+from portfolio.models import Portfolio, Programme, StrategicObjective
+from projects.choices import Phase
+from projects.models import Milestone, Project, ProjectObjective
+
+TEST_PASSWORD = "a-long-test-password"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """``UserFactory(roles=[Role.PMO_MANAGER])`` puts the user in those groups."""
+        if create and extracted:
+            for role in extracted:
+                self.groups.add(Group.objects.get(name=role))
+            forget_roles(self)
+        if create:
+            self.save()
+
+
+def pmo_manager(**kwargs):
+    return UserFactory(roles=[Role.PMO_MANAGER], **kwargs)
+
+
+def project_manager(**kwargs):
+    return UserFactory(roles=[Role.PROJECT_MANAGER], **kwargs)
+
+
+def executive(**kwargs):
+    return UserFactory(roles=[Role.EXECUTIVE], **kwargs)
+
+
+def integration(**kwargs):
+    return UserFactory(roles=[Role.INTEGRATION], **kwargs)
+
+
+class StrategicObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StrategicObjective
+
+    code = factory.Sequence(lambda n: f"OBJ-{n}")
+    name = factory.Sequence(lambda n: f"Objective {n}")
+    weight = 20
+
+
+class PortfolioFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Portfolio
+
+    code = factory.Sequence(lambda n: f"PF{n}")
+    name = factory.Sequence(lambda n: f"Portfolio {n}")
+    owner = factory.LazyFunction(pmo_manager)
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    code = factory.Sequence(lambda n: f"PRG-{n}")
+    name = factory.Sequence(lambda n: f"Programme {n}")
+    portfolio = factory.SubFactory(PortfolioFactory)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    code = factory.Sequence(lambda n: f"PRJ-{n:04d}")
+    name = factory.Sequence(lambda n: f"Project {n}")
+    portfolio = factory.SubFactory(PortfolioFactory)
+    project_manager = factory.LazyFunction(project_manager)
+    phase = Phase.EXECUTION
+    baseline_start = datetime.date(2026, 1, 5)
+    baseline_end = datetime.date(2026, 12, 18)
+    forecast_start = datetime.date(2026, 1, 5)
+    forecast_end = datetime.date(2026, 12, 18)
+
+
+class ProjectObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectObjective
+
+    project = factory.SubFactory(ProjectFactory)
+    objective = factory.SubFactory(StrategicObjectiveFactory)
+    contribution = 2
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Milestone {n}")
+    baseline_date = datetime.date(2026, 6, 30)
