@@ -32,9 +32,15 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# Web, Celery worker and beat together; Ctrl-C stops all three.
 run: compilemessages seed
 	@$(BIN)/python manage.py collectstatic --noinput -v 0
-	@PORT=$(PORT) $(BIN)/python scripts/run.py
+	@echo
+	@echo "  Pilotage is starting on http://127.0.0.1:$(PORT)/"
+	@echo "  Demo logins (local demo only): pmo, pm, pm2, exec — password: $${DEMO_PASSWORD:-pilotage-demo}"
+	@echo "  API docs: http://127.0.0.1:$(PORT)/api/docs/   Stop: Ctrl-C"
+	@echo
+	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev --no-colour start --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -81,6 +81,8 @@ class ObjectEditView(RuleRequiredMixin, FormView):
     """
 
     template_name = "pmo/object_form.html"
+    model = None
+    queryset = None
     create_service = None
     update_service = None
     parent_field: str | None = None

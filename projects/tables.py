@@ -22,7 +22,7 @@ class SlipColumn(tables.Column):
         if value is None:
             return "—"
         css = "slip-late" if value > 0 else "slip-ok"
-        return format_html('<span class="{}">{:+d}</span>', css, value)
+        return format_html('<span class="{}">{}</span>', css, f"{value:+d}")
 
 
 class ProjectTable(BaseTable):
