@@ -53,5 +53,10 @@ fmt: install
 test: lint compilemessages
 	scripts/test-services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Timings of list pages and endpoints at BENCH_PROJECTS projects, as JSON in bench/results/.
+BENCH_PROJECTS ?= 1000
+bench: install
+	scripts/test-services.sh $(BIN)/python bench/run.py --projects $(BENCH_PROJECTS)
+
 clean:
 	rm -rf var .pytest_cache

@@ -1,0 +1,149 @@
+"""Benchmark of the list pages and endpoints at a given portfolio size; writes JSON.
+
+    scripts/test-services.sh .venv/bin/python bench/run.py [--projects 1000] [--repeat 15]
+
+Builds a throwaway test database, loads N projects (each with a programme, a manager, a
+sponsor, two objective contributions and four milestones), then times each page and endpoint
+with Django's test client (median and 90th percentile of ``--repeat`` runs after one warm-up)
+and counts its queries. Figures go to ``bench/results/latest.json``.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pmo.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+)
+
+TARGETS = [
+    ("page", "home", "/"),
+    ("page", "project list", "/projects/"),
+    ("page", "project list filtered", "/projects/?phase=execution&q=1"),
+    ("page", "milestone list", "/milestones/"),
+    ("page", "programme list", "/programmes/"),
+    ("page", "portfolio list", "/portfolios/"),
+    ("page", "project detail", "/projects/{project}/"),
+    ("api", "projects (page_size=100)", "/api/v1/projects/?page_size=100"),
+    ("api", "milestones (page_size=100)", "/api/v1/milestones/?page_size=100"),
+    ("api", "programmes", "/api/v1/programmes/"),
+]
+
+
+def load(n_projects: int):
+    """Create the portfolio through the factories, in bulk where the factories allow."""
+    from tests import factories
+
+    pm = factories.project_manager(username="bench-pm")
+    sponsor = factories.executive(username="bench-exec")
+    pmo = factories.pmo_manager(username="bench-pmo")
+    portfolios = [factories.PortfolioFactory(owner=pmo) for _ in range(2)]
+    programmes = [factories.ProgrammeFactory(portfolio=portfolios[i % 2]) for i in range(10)]
+    objectives = [factories.StrategicObjectiveFactory() for _ in range(6)]
+    first = None
+    for i in range(n_projects):
+        programme = programmes[i % len(programmes)]
+        project = factories.ProjectFactory(
+            portfolio=programme.portfolio,
+            programme=programme,
+            project_manager=pm,
+            sponsor=sponsor,
+        )
+        first = first or project
+        for k in range(2):
+            factories.ProjectObjectiveFactory(project=project, objective=objectives[(i + k) % 6])
+        for k in range(4):
+            factories.MilestoneFactory(
+                project=project, baseline_date=datetime.date(2026, 3 + 2 * k, 15)
+            )
+    return pmo, first
+
+
+def measure(client, url: str, repeat: int) -> dict:
+    client.get(url)  # warm-up: templates, caches
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    timings.sort()
+    return {
+        "median_ms": round(statistics.median(timings), 1),
+        "p90_ms": round(timings[int(0.9 * (len(timings) - 1))], 1),
+        "queries": len(queries),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "latest.json"))
+    args = parser.parse_args()
+
+    setup_test_environment()
+    old_config = setup_databases(verbosity=0, interactive=False)
+    try:
+        started = time.perf_counter()
+        pmo, project = load(args.projects)
+        load_seconds = time.perf_counter() - started
+        client = Client()
+        client.force_login(pmo)
+        results = {}
+        for kind, name, url in TARGETS:
+            results[name] = {
+                "kind": kind,
+                "url": url,
+                **measure(client, url.format(project=project.pk), args.repeat),
+            }
+    finally:
+        teardown_databases(old_config, verbosity=0)
+
+    report = {
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "projects": args.projects,
+        "milestones": args.projects * 4,
+        "repeat": args.repeat,
+        "load_seconds": round(load_seconds, 1),
+        "database": connection.vendor,
+        "python": platform.python_version(),
+        "machine": f"{os.cpu_count()} cores",
+        "results": results,
+    }
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2) + "\n")
+    width = max(len(name) for name in results)
+    for name, row in results.items():
+        print(
+            f"{name:<{width}}  median {row['median_ms']:>7} ms  p90 {row['p90_ms']:>7} ms"
+            f"  {row['queries']:>3} queries"
+        )
+    print(f"written to {output}")
+
+
+if __name__ == "__main__":
+    main()
