@@ -230,6 +230,11 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBa
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pilotage@localhost")
 
 # ------------------------------------------------------------------------------
+# Demo data (`manage.py seed_demo`): known passwords, so only where a setting allows it
+# ------------------------------------------------------------------------------
+DEMO_DATA_ALLOWED = False
+
+# ------------------------------------------------------------------------------
 # Logging
 # ------------------------------------------------------------------------------
 LOGGING = {

@@ -10,3 +10,4 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 
 # The SQLite file, the folder broker and media live here; make it on first use.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+DEMO_DATA_ALLOWED = True
