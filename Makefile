@@ -5,7 +5,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= pmo.settings.local
 
 .PHONY: run test lint fmt install messages compilemessages migrate seed bench clean
 
@@ -50,13 +49,14 @@ fmt: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Test settings always: an inherited DJANGO_SETTINGS_MODULE would beat pytest's own.
 test: lint compilemessages
-	scripts/test-services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=pmo.settings.test scripts/test-services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Timings of list pages and endpoints at BENCH_PROJECTS projects, as JSON in bench/results/.
 BENCH_PROJECTS ?= 1000
 bench: install
-	scripts/test-services.sh $(BIN)/python bench/run.py --projects $(BENCH_PROJECTS)
+	DJANGO_SETTINGS_MODULE=pmo.settings.test scripts/test-services.sh $(BIN)/python bench/run.py --projects $(BENCH_PROJECTS)
 
 clean:
 	rm -rf var .pytest_cache

@@ -1,6 +1,8 @@
 """Base models shared by every app, and the user."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,38 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+    _("Use letters, digits, dots, dashes and underscores, starting with a letter or digit."),
+)
+
+
+class CodedModel(TimeStampedModel):
+    """Abstract base of the rows known by a ``code``, unique whatever its case.
+
+    The database refuses a code that differs from another only by case (a constraint on
+    ``Upper("code")``); validation refuses it first, on the ``code`` field, with the message of
+    a plain duplicate instead of the constraint's message about the whole row.
+    """
+
+    class Meta:
+        abstract = True
+
+    def validate_unique(self, exclude=None):
+        super().validate_unique(exclude=exclude)
+        if "code" in (exclude or ()) or not self.code:
+            return
+        model = type(self)
+        duplicates = model._default_manager.filter(code__iexact=self.code).exclude(pk=self.pk)
+        if duplicates.exists():
+            raise ValidationError({"code": self.unique_error_message(model, ("code",))})
+
+    def validate_constraints(self, exclude=None):
+        # validate_unique() above says it on the field; the constraint would say it again as
+        # a row-wide error naming itself (a ModelForm asks both, whatever the first answered).
+        super().validate_constraints(exclude={*(exclude or ()), "code"})
 
 
 class User(AbstractUser):

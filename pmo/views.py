@@ -7,14 +7,14 @@ A page view is a few attributes: ``model``/``queryset``, ``filterset_class``,
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from pmo.exceptions import ApplicationError
+from pmo.exceptions import CONCURRENT_CONFLICT_MESSAGE, ApplicationError
 from pmo.rules import can
 
 
@@ -109,7 +109,22 @@ class ObjectEditView(RuleRequiredMixin, FormView):
     def get(self, request, *args, **kwargs):
         if "pk" in self.kwargs:
             self.object = self.get_object()
+        elif not self.may_add_to_requested_parent():
+            raise PermissionDenied
         return super().get(request, *args, **kwargs)
+
+    def may_add_to_requested_parent(self) -> bool:
+        """A create page opened for a parent (``?project=3``) is refused if adding to it is.
+
+        An unknown parent is left to the form, which offers only the allowed ones.
+        """
+        value = self.request.GET.get(self.parent_field) if self.parent_field else None
+        if not value or not value.isdigit():
+            return True
+        model = self.get_rules_model()
+        parent_model = model._meta.get_field(self.parent_field).related_model
+        parent = parent_model._default_manager.filter(pk=value).first()
+        return parent is None or can(self.request.user, "add", model, parent=parent)
 
     def post(self, request, *args, **kwargs):
         if "pk" in self.kwargs:
@@ -154,6 +169,9 @@ class ObjectEditView(RuleRequiredMixin, FormView):
             return self._invalid_with(form, error)
         except ApplicationError as error:
             form.add_error(None, error.message)
+            return self.form_invalid(form)
+        except IntegrityError:
+            form.add_error(None, CONCURRENT_CONFLICT_MESSAGE)
             return self.form_invalid(form)
         return HttpResponseRedirect(self.get_success_url())
 

@@ -1,21 +1,16 @@
 """Strategy and structure: strategic objectives, portfolios and their programmes."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pmo.models import TimeStampedModel
-
-code_validator = RegexValidator(
-    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
-    _("Use letters, digits, dots, dashes and underscores, starting with a letter or digit."),
-)
+from pmo.models import CodedModel, code_validator
 
 
-class StrategicObjective(TimeStampedModel):
+class StrategicObjective(CodedModel):
     """An axis of the company strategy that projects contribute to, weighted in scoring."""
 
     code = models.CharField(
@@ -50,7 +45,7 @@ class StrategicObjective(TimeStampedModel):
         return reverse("portfolio:objective_detail", args=[self.pk])
 
 
-class Portfolio(TimeStampedModel):
+class Portfolio(CodedModel):
     """A set of programmes and projects governed together and owned by a PMO manager."""
 
     code = models.CharField(
@@ -86,7 +81,7 @@ class Portfolio(TimeStampedModel):
         return reverse("portfolio:portfolio_detail", args=[self.pk])
 
 
-class Programme(TimeStampedModel):
+class Programme(CodedModel):
     """Projects of one portfolio that deliver one outcome together."""
 
     code = models.CharField(

@@ -2,6 +2,8 @@ from django.contrib import admin
 
 from pmo.admin import RulesAdmin
 from projects.models import Milestone, Project, ProjectObjective
+from projects.rules import reserved_fields
+from projects.selectors import projects_open_to_milestones
 
 
 class ProjectObjectiveInline(admin.TabularInline):
@@ -15,6 +17,15 @@ class MilestoneInline(admin.TabularInline):
     extra = 0
     fields = ["name", "is_gate", "baseline_date", "forecast_date", "actual_date"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return sorted(reserved_fields(request.user, Milestone) & set(self.fields))
+
+    def has_add_permission(self, request, obj=None):
+        # A new milestone needs the baseline date that a read-only column would leave out.
+        return not self.get_readonly_fields(request, obj) and super().has_add_permission(
+            request, obj
+        )
+
 
 @admin.register(Project)
 class ProjectAdmin(RulesAdmin):
@@ -24,6 +35,10 @@ class ProjectAdmin(RulesAdmin):
     list_select_related = ["portfolio", "programme", "project_manager"]
     inlines = [ProjectObjectiveInline, MilestoneInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The same fields as on the pages: the PMO's to set, everyone else's to read.
+        return sorted(reserved_fields(request.user, Project))
+
 
 @admin.register(Milestone)
 class MilestoneAdmin(RulesAdmin):
@@ -31,3 +46,12 @@ class MilestoneAdmin(RulesAdmin):
     list_filter = ["is_gate"]
     search_fields = ["name", "project__code"]
     list_select_related = ["project"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Whoever may add a milestone sets its project and baseline; only the PMO moves them.
+        return sorted(reserved_fields(request.user, Milestone)) if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "project":
+            kwargs["queryset"] = projects_open_to_milestones(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

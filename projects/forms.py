@@ -5,13 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from pmo.forms import DateInput, UserAwareModelForm
 from pmo.roles import Role
-from pmo.rules import can
 from portfolio.choices import Contribution
 from portfolio.forms import users_with_role
 from portfolio.models import Portfolio, Programme, StrategicObjective
 from projects.models import Milestone, Project
 from projects.rules import reserved_fields
-from projects.selectors import project_list
+from projects.selectors import projects_open_to_milestones
 
 OBJECTIVE_PREFIX = "objective_"
 
@@ -101,9 +100,7 @@ class MilestoneForm(UserAwareModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only the projects this user may add milestones to.
-        allowed = [p.pk for p in project_list() if can(self.user, "add", Milestone, parent=p)]
-        self.fields["project"].queryset = project_list().filter(pk__in=allowed)
+        self.fields["project"].queryset = projects_open_to_milestones(self.user)
         if self.instance.pk:
             self.fields["project"].disabled = True
             for name in reserved_fields(self.user, Milestone) & self.fields.keys():

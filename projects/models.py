@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pmo.models import TimeStampedModel
+from pmo.models import CodedModel, TimeStampedModel, code_validator
 from portfolio.choices import Contribution
-from portfolio.models import Portfolio, Programme, StrategicObjective, code_validator
+from portfolio.models import Portfolio, Programme, StrategicObjective
 from projects.choices import ACTIVE_PHASES, BASELINED_PHASES, MilestoneStatus, Phase
 
 
-class Project(TimeStampedModel):
+class Project(CodedModel):
     """A project of a portfolio, optionally in one of its programmes, with a baseline."""
 
     code = models.CharField(

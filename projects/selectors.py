@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from pmo.rules import can
 from projects.models import Milestone, Project, ProjectObjective
 
 
@@ -24,3 +25,13 @@ def milestone_list() -> QuerySet[Milestone]:
     return Milestone.objects.select_related(
         "project", "project__portfolio", "project__project_manager"
     )
+
+
+def projects_open_to_milestones(user) -> QuerySet[Project]:
+    """The projects ``user`` may add milestones to, as the rules say (forms and admin)."""
+    allowed = [
+        project.pk
+        for project in Project.objects.only("pk", "phase", "project_manager_id")
+        if can(user, "add", Milestone, parent=project)
+    ]
+    return project_list().filter(pk__in=allowed)

@@ -2,13 +2,14 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from pmo.exceptions import ApplicationError, WorkflowError
+from pmo.exceptions import CONCURRENT_CONFLICT_MESSAGE, ApplicationError, WorkflowError
 
 
 class Conflict(exceptions.APIException):
@@ -26,6 +27,10 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, WorkflowError):
         return Response({"detail": exc.message, **exc.extra}, status=status.HTTP_409_CONFLICT)
+    elif isinstance(exc, IntegrityError):
+        return Response(
+            {"detail": str(CONCURRENT_CONFLICT_MESSAGE)}, status=status.HTTP_409_CONFLICT
+        )
     elif isinstance(exc, ApplicationError):
         return Response({"detail": exc.message, **exc.extra}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

@@ -24,6 +24,9 @@ class RulePermission(BasePermission):
     """Model-level check on every request, object-level check on every object."""
 
     def has_permission(self, request, view):
+        if not hasattr(view, request.method.lower()):
+            # The view does not offer this method: let it answer 405, not 403.
+            return bool(request.user and request.user.is_authenticated)
         model = _model_of(view)
         if model is None:
             return bool(request.user and request.user.is_authenticated)

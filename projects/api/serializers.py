@@ -28,9 +28,9 @@ class ProjectSerializer(serializers.ModelSerializer):
         required=False,
     )
     portfolio_code = serializers.CharField(source="portfolio.code", read_only=True)
-    programme_code = serializers.CharField(
-        source="programme.code", read_only=True, allow_null=True, default=None
-    )
+    # No default: on a partial update DRF would skip a defaulted field, so a PATCH answer
+    # would lack the key; allow_null answers None for a project outside any programme.
+    programme_code = serializers.CharField(source="programme.code", read_only=True, allow_null=True)
     project_manager_detail = UserSummarySerializer(source="project_manager", read_only=True)
     sponsor_detail = UserSummarySerializer(source="sponsor", read_only=True)
     objectives = ProjectObjectiveSerializer(many=True, source="contributions", required=False)
