@@ -1,10 +1,23 @@
 """Fixtures shared by every test: people in each role, an API client per role."""
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_settings():
+    """Each test starts in the default language: LocaleMiddleware leaves the language of the
+    last request active in the thread, which would leak a French page into the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -68,6 +81,81 @@ def client_as(client):
 
     def make(user):
         client.force_login(user)
+        return client
+
+    return make
+
+
+# The roles of the API permission matrices, each the name of the fixture giving its user.
+API_ROLES = {
+    "anonymous": None,
+    "no_role": "no_role_user",
+    "pm": "pm_user",
+    "other_pm": "other_pm_user",
+    "pmo": "pmo_user",
+    "executive": "exec_user",
+    "integration": "integration_user",
+}
+
+
+@pytest.fixture
+def api_for_role(request, api_as):
+    """``api_for_role("pm")``: an API client for one of :data:`API_ROLES` (token auth)."""
+
+    def make(role):
+        fixture = API_ROLES[role]
+        return api_as(request.getfixturevalue(fixture) if fixture else None)
+
+    return make
+
+
+@pytest.fixture
+def api_list_queries(api_as, pmo_user):
+    """``api_list_queries(url)``: (queries run, rows listed) for one GET of a list endpoint."""
+    client = api_as(pmo_user)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url)
+        assert response.status_code == 200, response.content
+        return len(context.captured_queries), len(response.json()["results"])
+
+    return count
+
+
+# The people a page's permission matrix is checked against, by the fixture giving each.
+# "pm_own" manages the ``project`` fixture's project; "pm_other" manages another project.
+ROLE_FIXTURES = {
+    "no_role": "no_role_user",
+    "pm_own": "pm_user",
+    "pm_other": "other_pm_user",
+    "pmo": "pmo_user",
+    "exec": "exec_user",
+    "integration": "integration_user",
+}
+ROLES = ("anonymous", *ROLE_FIXTURES)
+
+
+@pytest.fixture
+def user_in_role(request):
+    """``user_in_role("pm_own")``: the user of one of :data:`ROLES` (None for "anonymous")."""
+
+    def get(role):
+        if role == "anonymous":
+            return None
+        return request.getfixturevalue(ROLE_FIXTURES[role])
+
+    return get
+
+
+@pytest.fixture
+def client_in_role(client, user_in_role):
+    """``client_in_role("pmo")``: the Django test client signed in as that role's user."""
+
+    def make(role):
+        user = user_in_role(role)
+        if user is not None:
+            client.force_login(user)
         return client
 
     return make
