@@ -36,3 +36,71 @@ class MilestoneStatus(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     SLIPPED = "slipped", _("Slipped")
     ON_TRACK = "on_track", _("On track")
+
+
+class Weather(models.TextChoices):
+    """The project manager's overall feeling about the project this week, best to worst."""
+
+    SUNNY = "sunny", _("Sunny")
+    CLOUDY = "cloudy", _("Cloudy")
+    RAINY = "rainy", _("Rainy")
+    STORMY = "stormy", _("Stormy")
+
+
+class Rating(models.TextChoices):
+    """A QCDR axis rating. green: on plan; amber: at risk, under control; red: off plan,
+    needs a recovery plan."""
+
+    GREEN = "green", _("Green")
+    AMBER = "amber", _("Amber")
+    RED = "red", _("Red")
+
+
+# Worse is higher: trends compare these ranks.
+RATING_RANK = {Rating.GREEN: 0, Rating.AMBER: 1, Rating.RED: 2}
+WEATHER_RANK = {Weather.SUNNY: 0, Weather.CLOUDY: 1, Weather.RAINY: 2, Weather.STORMY: 3}
+
+
+class Axis(models.TextChoices):
+    """The four axes of a weekly status: Quality, Cost, Delay (schedule), Risk."""
+
+    QUALITY = "quality", _("Quality")
+    COST = "cost", _("Cost")
+    DELAY = "delay", _("Delay")
+    RISK = "risk", _("Risk")
+
+
+class ReportState(models.TextChoices):
+    """Life of one revision of a weekly status.
+
+    draft: being written, editable by its project's manager; submitted: the week's record,
+    never edited again; superseded: a submitted revision replaced by a later amendment, kept.
+    """
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class WeekState(models.TextChoices):
+    """Where a project stands for one week's status, seen from the calendar.
+
+    to_do: nothing yet, before the deadline; draft: started, not submitted, before the
+    deadline; late: not submitted after the deadline (draft or not); submitted: on time;
+    submitted_late: submitted after the deadline; not_reported: a past week never reported.
+    """
+
+    TO_DO = "to_do", _("To do")
+    DRAFT = "draft", _("Draft")
+    LATE = "late", _("Late")
+    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED_LATE = "submitted_late", _("Submitted late")
+    NOT_REPORTED = "not_reported", _("Not reported")
+
+
+class Trend(models.TextChoices):
+    """An axis against the previous submitted week."""
+
+    BETTER = "better", _("Better")
+    SAME = "same", _("Same")
+    WORSE = "worse", _("Worse")

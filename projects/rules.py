@@ -9,7 +9,7 @@ everyone but the PMO. Executives and integrations read.
 from pmo import rules
 from pmo.roles import is_pmo_manager, is_project_manager
 from projects.choices import ENDED_PHASES
-from projects.models import Milestone, Project
+from projects.models import Milestone, Project, ReportingCalendar, StatusReport
 
 # Project fields only a PMO manager may set.
 PMO_ONLY_PROJECT_FIELDS = frozenset(
@@ -69,3 +69,29 @@ def reserved_fields(user, model) -> frozenset[str]:
     if is_pmo_manager(user):
         return frozenset()
     return PMO_ONLY_PROJECT_FIELDS if model is Project else PMO_ONLY_MILESTONE_FIELDS
+
+
+@rules.register(StatusReport)
+class StatusReportRules(rules.ModelRules):
+    """The project's manager (or a PMO manager) files its status; everyone with a role reads.
+
+    Whether a given step is allowed in the report's state (a submitted report is never
+    edited) is the services' answer (409), not a permission.
+    """
+
+    def can_add(self, user, parent=None):
+        if is_pmo_manager(user):
+            return True
+        if parent is None:
+            return is_project_manager(user)
+        return manages(user, parent)
+
+    def can_change(self, user, obj=None):
+        if is_pmo_manager(user):
+            return True
+        if obj is None:
+            return is_project_manager(user)
+        return manages(user, obj.project)
+
+
+rules.register(ReportingCalendar)(rules.ModelRules)

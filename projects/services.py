@@ -1,12 +1,15 @@
-"""Writes of projects and milestones."""
+"""Writes of projects, milestones and weekly status reports."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pmo.exceptions import WorkflowError
 from pmo.services import model_create, model_update
 from portfolio.models import StrategicObjective
-from projects.models import Milestone, Project, ProjectObjective
+from projects.choices import ReportState
+from projects.models import Milestone, Project, ProjectObjective, StatusReport
 from projects.rules import reserved_fields
 
 
@@ -80,3 +83,135 @@ def milestone_update(milestone: Milestone, *, actor=None, **data) -> Milestone:
         raise ValidationError({"project": _("A milestone stays in its project.")})
     _refuse_reserved(actor, Milestone, locked, data)
     return model_update(instance=locked, data=data)[0]
+
+
+# The content of a status: what a project manager writes, copied into an amendment.
+STATUS_CONTENT_FIELDS = (
+    "weather",
+    "quality_rating",
+    "quality_comment",
+    "cost_rating",
+    "cost_comment",
+    "delay_rating",
+    "delay_comment",
+    "risk_rating",
+    "risk_comment",
+    "recovery_plan",
+    "recovery_target_date",
+    "progress",
+    "achievements",
+    "next_steps",
+    "attention_points",
+    "decisions_requested",
+    "estimate_to_complete",
+)
+
+
+def _week_taken_error(project: Project, week) -> ValidationError | None:
+    """Why a new status for ``week`` cannot start, if it cannot."""
+    states = set(
+        StatusReport.objects.filter(
+            project=project, week=week, state__in=[ReportState.DRAFT, ReportState.SUBMITTED]
+        ).values_list("state", flat=True)
+    )
+    if ReportState.DRAFT in states:
+        return ValidationError({"week": _("This week already has a draft: continue it.")})
+    if ReportState.SUBMITTED in states:
+        return ValidationError(
+            {"week": _("This week's status is already submitted: amend it instead.")}
+        )
+    return None
+
+
+@transaction.atomic
+def status_report_create(*, actor, project: Project, week, **content) -> StatusReport:
+    """Start the status of ``week`` as a draft (one per project and week)."""
+    # One writer per project at a time: two tabs creating the same week cannot both pass.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    error = _week_taken_error(project, week)
+    if error is not None:
+        raise error
+    return model_create(
+        model=StatusReport,
+        data={"project": project, "week": week, "author": actor, **content},
+    )
+
+
+@transaction.atomic
+def status_report_update(report: StatusReport, *, actor=None, **content) -> StatusReport:
+    """Change a draft. A submitted status is never edited: it is amended (409 otherwise)."""
+    locked = StatusReport.objects.select_for_update().get(pk=report.pk)
+    if locked.state != ReportState.DRAFT:
+        raise WorkflowError(_("A submitted status is never edited: amend it instead."))
+    for field in ("project", "week"):
+        value = content.pop(field, None)
+        if value is not None and value != getattr(locked, field):
+            raise ValidationError({field: _("A status stays on its project and week.")})
+    return model_update(instance=locked, data=content)[0]
+
+
+@transaction.atomic
+def status_report_submit(report: StatusReport, *, actor) -> StatusReport:
+    """Submit a draft: it becomes the week's status, superseding an earlier revision.
+
+    Everything a submitted status must say is checked here; on any error nothing changes.
+    """
+    locked = StatusReport.objects.select_for_update().get(pk=report.pk)
+    if locked.state != ReportState.DRAFT:
+        raise WorkflowError(
+            _("Only a draft can be submitted; this status is %(state)s.")
+            % {"state": locked.get_state_display().lower()}
+        )
+    project = Project.objects.select_for_update().get(pk=locked.project_id)
+    previous = (
+        StatusReport.objects.select_for_update()
+        .filter(project=project, week=locked.week, state=ReportState.SUBMITTED)
+        .first()
+    )
+    if previous is not None:
+        previous.state = ReportState.SUPERSEDED
+        previous.save(update_fields=["state", "updated_at"])
+    locked.state = ReportState.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.submitted_by = actor
+    locked.full_clean()
+    locked.save()
+    last = project.last_status
+    if last is None or last.week <= locked.week:
+        project.last_status = locked
+        project.save(update_fields=["last_status", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def status_report_amend(report: StatusReport, *, actor, reason: str) -> StatusReport:
+    """Open an amendment of a submitted status: a new draft revision with its reason.
+
+    The submitted revision stays the week's status until the amendment is submitted.
+    """
+    locked = StatusReport.objects.select_for_update().get(pk=report.pk)
+    if locked.state != ReportState.SUBMITTED:
+        raise WorkflowError(_("Only the submitted status of a week can be amended."))
+    if not (reason or "").strip():
+        raise ValidationError({"amendment_reason": _("Say why the submitted status is amended.")})
+    if StatusReport.objects.filter(
+        project_id=locked.project_id, week=locked.week, state=ReportState.DRAFT
+    ).exists():
+        raise WorkflowError(_("An amendment of this week is already in progress."))
+    last_revision = (
+        StatusReport.objects.filter(project_id=locked.project_id, week=locked.week)
+        .order_by("-revision")
+        .values_list("revision", flat=True)
+        .first()
+    )
+    amendment = StatusReport(
+        project_id=locked.project_id,
+        week=locked.week,
+        revision=last_revision + 1,
+        author=actor,
+        amendment_reason=reason.strip(),
+        **{field: getattr(locked, field) for field in STATUS_CONTENT_FIELDS},
+    )
+    amendment.full_clean()
+    amendment.save()
+    return amendment
