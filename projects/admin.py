@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from pmo.admin import RulesAdmin
-from projects.models import Milestone, Project, ProjectObjective
+from projects.models import Milestone, Project, ProjectObjective, ReportingCalendar, StatusReport
 from projects.rules import reserved_fields
 from projects.selectors import projects_open_to_milestones
 
@@ -55,3 +55,26 @@ class MilestoneAdmin(RulesAdmin):
         if db_field.name == "project":
             kwargs["queryset"] = projects_open_to_milestones(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(StatusReport)
+class StatusReportAdmin(RulesAdmin):
+    """Statuses are filed through the pages and the API, which keep the workflow; the admin
+    only reads them (a submitted status is never edited)."""
+
+    list_display = ["project", "week", "revision", "state", "weather", "author", "submitted_at"]
+    list_filter = ["state", "weather", "week"]
+    search_fields = ["project__code", "project__name"]
+    list_select_related = ["project", "author"]
+    date_hierarchy = "week"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportingCalendar)
+class ReportingCalendarAdmin(RulesAdmin):
+    list_display = ["__str__", "reminder_hours"]
