@@ -1,4 +1,4 @@
-"""Filters of projects and milestones, for pages and API."""
+"""Filters of projects, milestones and weekly statuses, for pages and API."""
 
 import django_filters
 from django.contrib.auth import get_user_model
@@ -8,8 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from pmo.filtersets import BaseFilterSet
 from portfolio.models import Portfolio, Programme, StrategicObjective
-from projects.choices import ACTIVE_PHASES, MilestoneStatus, Phase
-from projects.models import Milestone, Project
+from projects.choices import (
+    ACTIVE_PHASES,
+    Axis,
+    MilestoneStatus,
+    Phase,
+    Rating,
+    ReportState,
+    Weather,
+)
+from projects.models import Milestone, Project, StatusReport
 
 
 class ProjectFilterSet(BaseFilterSet):
@@ -107,3 +115,69 @@ class MilestoneFilterSet(BaseFilterSet):
                 forecast_date__gt=F("baseline_date")
             )
         return queryset
+
+
+class StatusReportFilterSet(BaseFilterSet):
+    search_fields = (
+        "project__code",
+        "project__name",
+        "quality_comment",
+        "cost_comment",
+        "delay_comment",
+        "risk_comment",
+    )
+    project = django_filters.ModelMultipleChoiceFilter(
+        queryset=Project.objects.all(), label=_("Project")
+    )
+    portfolio = django_filters.ModelMultipleChoiceFilter(
+        field_name="project__portfolio", queryset=Portfolio.objects.all(), label=_("Portfolio")
+    )
+    programme = django_filters.ModelMultipleChoiceFilter(
+        field_name="project__programme", queryset=Programme.objects.all(), label=_("Programme")
+    )
+    week = django_filters.DateFilter(label=_("Week"))
+    week_after = django_filters.DateFilter(
+        field_name="week", lookup_expr="gte", label=_("Week from")
+    )
+    week_before = django_filters.DateFilter(
+        field_name="week", lookup_expr="lte", label=_("Week to")
+    )
+    state = django_filters.MultipleChoiceFilter(choices=ReportState.choices, label=_("State"))
+    weather = django_filters.MultipleChoiceFilter(choices=Weather.choices, label=_("Weather"))
+    quality_rating = django_filters.MultipleChoiceFilter(
+        choices=Rating.choices, label=Axis.QUALITY.label
+    )
+    cost_rating = django_filters.MultipleChoiceFilter(choices=Rating.choices, label=Axis.COST.label)
+    delay_rating = django_filters.MultipleChoiceFilter(
+        choices=Rating.choices, label=Axis.DELAY.label
+    )
+    risk_rating = django_filters.MultipleChoiceFilter(choices=Rating.choices, label=Axis.RISK.label)
+    author = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.all(), label=_("Author")
+    )
+    current = django_filters.BooleanFilter(method="filter_current", label=_("Current"))
+
+    class Meta:
+        model = StatusReport
+        fields = [
+            "q",
+            "project",
+            "portfolio",
+            "programme",
+            "week",
+            "week_after",
+            "week_before",
+            "state",
+            "weather",
+            "quality_rating",
+            "cost_rating",
+            "delay_rating",
+            "risk_rating",
+            "author",
+            "current",
+        ]
+
+    def filter_current(self, queryset, name, value):
+        # The week's status is its submitted revision; drafts and superseded ones are not.
+        condition = Q(state=ReportState.SUBMITTED)
+        return queryset.filter(condition) if value else queryset.exclude(condition)

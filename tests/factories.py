@@ -4,12 +4,14 @@ import datetime
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from pmo.models import User
 from pmo.roles import Role, forget_roles
 from portfolio.models import Portfolio, Programme, StrategicObjective
-from projects.choices import Phase
-from projects.models import Milestone, Project, ProjectObjective
+from projects import weeks
+from projects.choices import Phase, ReportState, Weather
+from projects.models import Milestone, Project, ProjectObjective, StatusReport
 
 TEST_PASSWORD = "a-long-test-password"
 
@@ -111,3 +113,27 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     name = factory.Sequence(lambda n: f"Milestone {n}")
     baseline_date = datetime.date(2026, 6, 30)
+
+
+class StatusReportFactory(factory.django.DjangoModelFactory):
+    """A draft of last week's status by the project's manager, all green.
+
+    ``StatusReportFactory(submitted=True)`` stores it submitted without going through the
+    service: the project's ``last_status`` is left alone (use the services for the workflow).
+    """
+
+    class Meta:
+        model = StatusReport
+
+    class Params:
+        submitted = factory.Trait(
+            state=ReportState.SUBMITTED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            submitted_by=factory.SelfAttribute("author"),
+        )
+
+    project = factory.SubFactory(ProjectFactory)
+    week = factory.LazyAttribute(lambda o: weeks.current_week(o.project.tz) - weeks.ONE_WEEK)
+    weather = Weather.SUNNY
+    progress = 40
+    author = factory.LazyAttribute(lambda o: o.project.project_manager)

@@ -1,13 +1,16 @@
-"""API representations of projects and milestones (validation only; services write)."""
+"""API representations of projects, milestones and weekly statuses (validation only;
+services write)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from pmo.roles import Role
 from portfolio.api.serializers import UserSummarySerializer
 from portfolio.forms import users_with_role
-from projects.choices import MilestoneStatus
-from projects.models import Milestone, Project, ProjectObjective
+from projects.choices import MilestoneStatus, Rating, ReportState, Weather
+from projects.models import Milestone, Project, ProjectObjective, StatusReport
 
 
 class ProjectObjectiveSerializer(serializers.ModelSerializer):
@@ -16,6 +19,44 @@ class ProjectObjectiveSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProjectObjective
         fields = ["objective", "objective_code", "contribution"]
+
+
+class LastStatusSerializer(serializers.Serializer):
+    """A project's latest submitted weekly status. Every field is null while the project has
+    never reported: it is "not reported", never shown as green."""
+
+    # Read from Project.last_status, which the project selectors join: no query per row.
+
+    id = serializers.IntegerField(allow_null=True)
+    week = serializers.DateField(
+        allow_null=True, help_text=gettext_lazy("The Monday of the reported week.")
+    )
+    weather = serializers.ChoiceField(choices=Weather.choices, allow_null=True)
+    quality_rating = serializers.ChoiceField(choices=Rating.choices, allow_null=True)
+    cost_rating = serializers.ChoiceField(choices=Rating.choices, allow_null=True)
+    delay_rating = serializers.ChoiceField(choices=Rating.choices, allow_null=True)
+    risk_rating = serializers.ChoiceField(choices=Rating.choices, allow_null=True)
+    progress = serializers.IntegerField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    age_days = serializers.IntegerField(
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Days from the reported week's Monday to today, in the project's time zone."
+        ),
+    )
+
+    def to_representation(self, project):
+        report = project.last_status
+        if report is None:
+            return dict.fromkeys(self.fields, None)
+        data = {
+            name: field.to_representation(getattr(report, name))
+            for name, field in self.fields.items()
+            if name != "age_days"
+        }
+        today = timezone.localtime(timezone.now(), project.tz).date()
+        data["age_days"] = (today - report.week).days
+        return data
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -35,6 +76,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     sponsor_detail = UserSummarySerializer(source="sponsor", read_only=True)
     objectives = ProjectObjectiveSerializer(many=True, source="contributions", required=False)
     schedule_slip_days = serializers.IntegerField(read_only=True, allow_null=True)
+    last_status = LastStatusSerializer(source="*", read_only=True)
 
     class Meta:
         model = Project
@@ -56,8 +98,10 @@ class ProjectSerializer(serializers.ModelSerializer):
             "baseline_end",
             "forecast_start",
             "forecast_end",
+            "time_zone",
             "schedule_slip_days",
             "objectives",
+            "last_status",
             "created_at",
             "updated_at",
         ]
@@ -106,3 +150,84 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
     def get_status(self, obj) -> MilestoneStatus:
         return obj.status()
+
+
+class StatusReportSerializer(serializers.ModelSerializer):
+    """One revision of a project's weekly status. Writing creates or changes a draft; submitting
+    and amending are actions of their own."""
+
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
+    project_code = serializers.CharField(source="project.code", read_only=True)
+    author_detail = UserSummarySerializer(source="author", read_only=True)
+    submitted_by_detail = UserSummarySerializer(source="submitted_by", read_only=True)
+    is_current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StatusReport
+        fields = [
+            "id",
+            "project",
+            "project_code",
+            "week",
+            "revision",
+            "state",
+            "is_current",
+            "weather",
+            "quality_rating",
+            "quality_comment",
+            "cost_rating",
+            "cost_comment",
+            "delay_rating",
+            "delay_comment",
+            "risk_rating",
+            "risk_comment",
+            "recovery_plan",
+            "recovery_target_date",
+            "progress",
+            "achievements",
+            "next_steps",
+            "attention_points",
+            "decisions_requested",
+            "estimate_to_complete",
+            "amendment_reason",
+            "author",
+            "author_detail",
+            "submitted_at",
+            "submitted_by",
+            "submitted_by_detail",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "revision",
+            "state",
+            "author",
+            "submitted_at",
+            "submitted_by",
+            "created_at",
+            "updated_at",
+        ]
+        # One draft and one submitted revision per week are the service's to check: it names
+        # the week and says what to do (continue the draft, amend), where DRF's validators
+        # derived from the constraints would answer a bare non-field error.
+        validators = []
+
+    def get_is_current(self, obj) -> bool:
+        """Whether this revision is the week's status (submitted and not superseded)."""
+        return obj.state == ReportState.SUBMITTED
+
+    def validate_amendment_reason(self, value):
+        # The reason belongs to an amendment (opened by the amend action); a first revision
+        # has nothing to amend.
+        if value.strip() and (self.instance is None or self.instance.revision == 1):
+            raise serializers.ValidationError(
+                _("Only an amendment of a submitted status has a reason.")
+            )
+        return value
+
+
+class StatusAmendmentSerializer(serializers.Serializer):
+    """Why a submitted status is amended."""
+
+    # Blank is let through so that the service answers with its own message.
+    amendment_reason = serializers.CharField(allow_blank=True, trim_whitespace=False)

@@ -19,7 +19,16 @@ from portfolio.models import StrategicObjective
 from tests import factories
 
 API = "/api/v1"
-RESOURCES = ["objectives", "portfolios", "programmes", "projects", "milestones"]
+RESOURCES = [
+    "objectives",
+    "portfolios",
+    "programmes",
+    "projects",
+    "milestones",
+    "status-reports",
+]
+# Workflow steps offered as actions on one row.
+ACTIONS = [f"{API}/status-reports/{{id}}/submit/", f"{API}/status-reports/{{id}}/amend/"]
 
 
 # ------------------------------------------------------------------------------
@@ -191,7 +200,7 @@ def test_the_schema_is_valid_openapi_3_listing_every_resource(api_as, exec_user,
     schema = response.json()
     assert schema["openapi"].startswith("3.")
     validate_schema(schema)
-    expected = {f"{API}/auth/token/"}
+    expected = {f"{API}/auth/token/", *ACTIONS}
     for resource in RESOURCES:
         expected |= {f"{API}/{resource}/", f"{API}/{resource}/{{id}}/"}
     assert set(schema["paths"]) == expected

@@ -769,7 +769,8 @@ def test_an_unknown_milestone_status_answers_400(api_as, pmo_user):
 # Query counts
 # ------------------------------------------------------------------------------
 def build_projects(n):
-    """``n`` projects, each with its own manager, sponsor, programme and two contributions."""
+    """``n`` projects, each with its own manager, sponsor, programme, two contributions and
+    latest submitted status."""
     objectives = list(factories.StrategicObjectiveFactory.create_batch(2))
     for _ in range(n):
         programme = factories.ProgrammeFactory()
@@ -778,6 +779,8 @@ def build_projects(n):
         )
         for objective in objectives:
             factories.ProjectObjectiveFactory(project=project, objective=objective)
+        report = factories.StatusReportFactory(project=project, submitted=True)
+        Project.objects.filter(pk=project.pk).update(last_status=report)
 
 
 def build_milestones(n):
