@@ -3,7 +3,13 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pmo.roles import has_any_role, is_pmo_manager, roles_of
+from pmo.roles import (
+    has_any_role,
+    is_pmo_manager,
+    is_project_manager,
+    oversees_portfolio,
+    roles_of,
+)
 
 
 def navigation(request):
@@ -14,13 +20,17 @@ def navigation(request):
     if has_any_role(user):
         items = [
             (_("Home"), reverse("home")),
+            *([(_("My week"), reverse("projects:my_week"))] if is_project_manager(user) else []),
             (_("Projects"), reverse("projects:project_list")),
             (_("Milestones"), reverse("projects:milestone_list")),
             (_("Programmes"), reverse("portfolio:programme_list")),
             (_("Portfolios"), reverse("portfolio:portfolio_list")),
             (_("Objectives"), reverse("portfolio:objective_list")),
         ]
+        if oversees_portfolio(user):
+            items.append((_("Compliance"), reverse("reporting:compliance")))
         if is_pmo_manager(user):
+            items.append((_("Reporting calendar"), reverse("projects:reporting_calendar")))
             items.append((_("API"), reverse("api-docs")))
     path = request.path
     current = max(

@@ -56,3 +56,8 @@ def is_integration(user) -> bool:
 def has_any_role(user) -> bool:
     """A user without any role sees nothing of the portfolio."""
     return is_pmo_manager(user) or bool(roles_of(user))
+
+
+def oversees_portfolio(user) -> bool:
+    """PMO managers and executives watch the whole portfolio (compliance, dashboards)."""
+    return is_pmo_manager(user) or is_executive(user)

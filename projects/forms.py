@@ -1,6 +1,8 @@
-"""Forms of projects and milestones."""
+"""Forms of projects, milestones, weekly statuses and the reporting calendar."""
 
 from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from pmo.forms import DateInput, UserAwareModelForm
@@ -8,9 +10,11 @@ from pmo.roles import Role
 from portfolio.choices import Contribution
 from portfolio.forms import users_with_role
 from portfolio.models import Portfolio, Programme, StrategicObjective
-from projects.models import Milestone, Project
+from projects.choices import Axis, Rating, Weather
+from projects.models import Milestone, Project, ReportingCalendar, StatusReport
 from projects.rules import reserved_fields
 from projects.selectors import projects_open_to_milestones
+from projects.services import STATUS_CONTENT_FIELDS
 
 OBJECTIVE_PREFIX = "objective_"
 
@@ -33,6 +37,7 @@ class ProjectForm(UserAwareModelForm):
             "baseline_end",
             "forecast_start",
             "forecast_end",
+            "time_zone",
         ]
         widgets = {
             name: DateInput()
@@ -47,6 +52,7 @@ class ProjectForm(UserAwareModelForm):
         )
         self.fields["programme"].label_from_instance = lambda p: f"{p.portfolio.code} · {p.name}"
         self.fields["project_manager"].queryset = users_with_role(Role.PROJECT_MANAGER)
+        self.fields["time_zone"].required = False
         self.fields["sponsor"].queryset = users_with_role(Role.EXECUTIVE, Role.PMO_MANAGER)
         for name in reserved_fields(self.user, Project) & self.fields.keys():
             self.fields[name].disabled = True
@@ -66,6 +72,10 @@ class ProjectForm(UserAwareModelForm):
             )
             self.fields[name].objective = objective
             self.objective_field_names.append(name)
+
+    def clean_time_zone(self):
+        # Left empty, a project counts its weeks in the site's time zone.
+        return self.cleaned_data.get("time_zone") or settings.TIME_ZONE
 
     def objective_fields(self):
         return [self[name] for name in self.objective_field_names]
@@ -111,3 +121,65 @@ class MilestoneForm(UserAwareModelForm):
         for name in [n for n, f in self.fields.items() if f.disabled]:
             cleaned.pop(name, None)
         return cleaned
+
+
+class StatusReportForm(forms.ModelForm):
+    """The content of a weekly status. It checks each field; the services check the whole
+    (a draft may be incomplete, a submitted status may not) and save it."""
+
+    class Meta:
+        model = StatusReport
+        fields = list(STATUS_CONTENT_FIELDS)
+        widgets = {
+            "weather": forms.RadioSelect,
+            **{f"{axis}_rating": forms.RadioSelect for axis in Axis.values},
+            **{f"{axis}_comment": forms.Textarea(attrs={"rows": 2}) for axis in Axis.values},
+            "recovery_plan": forms.Textarea(attrs={"rows": 3}),
+            "recovery_target_date": DateInput(),
+            "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+            "estimate_to_complete": forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in (
+                    "achievements",
+                    "next_steps",
+                    "attention_points",
+                    "decisions_requested",
+                )
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        # Always a bare instance: the report itself (its project, week, state) is the
+        # services' business, so the form's own model validation sees only the content.
+        kwargs["instance"] = StatusReport()
+        super().__init__(*args, **kwargs)
+        # The weather has no default: offer the four, not an empty fifth choice.
+        self.fields["weather"].choices = Weather.choices
+        self.fields["progress"].validators.append(MaxValueValidator(100))
+
+    def has_red_axis(self) -> bool:
+        """Whether an axis is red in what the form shows (to highlight the recovery plan)."""
+        for axis in Axis.values:
+            name = f"{axis}_rating"
+            value = self.data.get(self.add_prefix(name)) if self.is_bound else self[name].value()
+            if value == Rating.RED:
+                return True
+        return False
+
+
+class AmendmentForm(forms.Form):
+    """Why a submitted status is being corrected."""
+
+    amendment_reason = forms.CharField(
+        label=_("Reason for the amendment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Say what was wrong or missing; the submitted revision is kept."),
+    )
+
+
+class ReportingCalendarForm(forms.ModelForm):
+    class Meta:
+        model = ReportingCalendar
+        fields = ["due_weekday", "due_time", "reminder_hours"]
+        widgets = {"due_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}

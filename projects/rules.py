@@ -9,7 +9,13 @@ everyone but the PMO. Executives and integrations read.
 from pmo import rules
 from pmo.roles import is_pmo_manager, is_project_manager
 from projects.choices import ENDED_PHASES
-from projects.models import Milestone, Project, ReportingCalendar, StatusReport
+from projects.models import (
+    Milestone,
+    Project,
+    ReportingCalendar,
+    StatusNotification,
+    StatusReport,
+)
 
 # Project fields only a PMO manager may set.
 PMO_ONLY_PROJECT_FIELDS = frozenset(
@@ -22,6 +28,7 @@ PMO_ONLY_PROJECT_FIELDS = frozenset(
         "phase",
         "baseline_start",
         "baseline_end",
+        "time_zone",
     }
 )
 # Milestone fields only a PMO manager may change once the milestone exists.
@@ -95,3 +102,4 @@ class StatusReportRules(rules.ModelRules):
 
 
 rules.register(ReportingCalendar)(rules.ModelRules)
+rules.register(StatusNotification)(rules.ModelRules)

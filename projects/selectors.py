@@ -19,7 +19,9 @@ from projects.models import (
 
 
 def project_list() -> QuerySet[Project]:
-    return Project.objects.select_related("portfolio", "programme", "project_manager", "sponsor")
+    return Project.objects.select_related(
+        "portfolio", "programme", "project_manager", "sponsor", "last_status"
+    )
 
 
 def project_detail() -> QuerySet[Project]:

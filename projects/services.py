@@ -9,7 +9,13 @@ from pmo.exceptions import WorkflowError
 from pmo.services import model_create, model_update
 from portfolio.models import StrategicObjective
 from projects.choices import ReportState
-from projects.models import Milestone, Project, ProjectObjective, StatusReport
+from projects.models import (
+    Milestone,
+    Project,
+    ProjectObjective,
+    ReportingCalendar,
+    StatusReport,
+)
 from projects.rules import reserved_fields
 
 
@@ -215,3 +221,16 @@ def status_report_amend(report: StatusReport, *, actor, reason: str) -> StatusRe
     amendment.full_clean()
     amendment.save()
     return amendment
+
+
+@transaction.atomic
+def reporting_calendar_update(*, actor, **data) -> ReportingCalendar:
+    """Set when weekly statuses are due and when reminders go out (the PMO's one calendar).
+
+    The single row is created on the first save (with the defaults, then changed here, so a
+    refused change leaves nothing behind) and locked while it changes.
+    """
+    calendar = ReportingCalendar.objects.select_for_update().order_by("pk").first()
+    if calendar is None:
+        calendar = ReportingCalendar.objects.create()
+    return model_update(instance=calendar, data=data)[0]

@@ -13,4 +13,17 @@ urlpatterns = [
     path("milestones/new/", views.MilestoneEditView.as_view(), name="milestone_create"),
     path("milestones/<int:pk>/", views.MilestoneDetailView.as_view(), name="milestone_detail"),
     path("milestones/<int:pk>/edit/", views.MilestoneEditView.as_view(), name="milestone_edit"),
+    path("my-week/", views.MyWeekView.as_view(), name="my_week"),
+    path(
+        "projects/<int:pk>/status/<str:week>/",
+        views.StatusEditView.as_view(),
+        name="status_edit",
+    ),
+    path("status-reports/<int:pk>/", views.StatusDetailView.as_view(), name="status_detail"),
+    path("status-reports/<int:pk>/amend/", views.StatusAmendView.as_view(), name="status_amend"),
+    path(
+        "settings/reporting/",
+        views.ReportingCalendarView.as_view(),
+        name="reporting_calendar",
+    ),
 ]

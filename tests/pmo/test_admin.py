@@ -52,6 +52,7 @@ def project_post(project, **overrides):
         "baseline_end": iso(project.baseline_end),
         "forecast_start": iso(project.forecast_start),
         "forecast_end": iso(project.forecast_end),
+        "time_zone": project.time_zone,
         "milestones-TOTAL_FORMS": "0",
         "milestones-INITIAL_FORMS": "0",
         "milestones-MIN_NUM_FORMS": "0",
