@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from pmo.admin import RulesAdmin
-from projects.models import Milestone, Project, ProjectObjective, ReportingCalendar, StatusReport
+from projects.models import (
+    Milestone,
+    Project,
+    ProjectObjective,
+    ReportingCalendar,
+    StatusNotification,
+    StatusReport,
+)
 from projects.rules import reserved_fields
 from projects.selectors import projects_open_to_milestones
 
@@ -78,3 +85,18 @@ class StatusReportAdmin(RulesAdmin):
 @admin.register(ReportingCalendar)
 class ReportingCalendarAdmin(RulesAdmin):
     list_display = ["__str__", "reminder_hours"]
+
+
+@admin.register(StatusNotification)
+class StatusNotificationAdmin(RulesAdmin):
+    """The record of status emails sent; read-only: it is what keeps them from going twice."""
+
+    list_display = ["week", "kind", "recipient", "sent_at"]
+    list_filter = ["kind", "week"]
+    list_select_related = ["recipient"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

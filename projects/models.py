@@ -476,3 +476,49 @@ class StatusReport(TimeStampedModel):
     def ratings(self) -> dict[str, str]:
         """Each axis and its rating, in QCDR order."""
         return {axis: getattr(self, f"{axis}_rating") for axis in Axis.values}
+
+
+class StatusNotification(models.Model):
+    """The record of one weekly status email sent to one person.
+
+    Its unique (kind, week, recipient) makes sending idempotent: the row is created in the
+    same transaction as the email is sent, so a re-run (or a concurrent run of the same task)
+    finds it and sends nothing, while a send that failed leaves no row and is retried.
+    """
+
+    class Kind(models.TextChoices):
+        """reminder: to a project manager whose status is still missing before the deadline;
+        late_summary: to a PMO manager, the projects late after it."""
+
+        REMINDER = "reminder", _("Status reminder")
+        LATE_SUMMARY = "late_summary", _("Late-status summary")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    week = models.DateField(_("week"), help_text=_("The Monday of the week it was about."))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.PROTECT,
+        related_name="status_notifications",
+    )
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True, editable=False)
+
+    class Meta:
+        verbose_name = _("status notification")
+        verbose_name_plural = _("status notifications")
+        ordering = ["-week", "kind", "recipient_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "week", "recipient"], name="status_notification_once"
+            ),
+        ]
+
+    def __str__(self):
+        return str(
+            _("%(kind)s to %(recipient)s, week of %(week)s")
+            % {
+                "kind": self.get_kind_display(),
+                "recipient": self.recipient,
+                "week": self.week.isoformat(),
+            }
+        )
