@@ -1,22 +1,33 @@
-"""The demo portfolio behind ``manage.py seed_demo``: people, structure, projects, milestones.
+"""The demo portfolio behind ``manage.py seed_demo``: people, structure, projects, milestones
+and half a year of weekly statuses.
 
 Every date is computed from the day of loading, without randomness (variations come from a
-project's rank among the projects of its phase), so that whatever the day the portfolio looks
-alive: projects under way, milestones reached, a few overdue or slipping, some coming up.
+project's rank among the projects of its phase, or its place in PROJECTS and the week), so that
+whatever the day the portfolio looks alive: projects under way, milestones reached, a few
+overdue or slipping, some coming up; statuses mostly steady, a few projects sliding into the
+red and some recovering, weeks missed, reports filed late, a few amended, this week's partly
+filed.
 
 Loading is idempotent. Rows are found by natural key (username, code, project and milestone
 name); a missing row is created through the services, so that model validation runs, and an
-existing one is brought back to the demo values through the update services. Running it twice
-the same day writes nothing; running it on a later day only moves the dates forward.
+existing one is brought back to the demo values through the update services. Weekly statuses
+are keyed on project, week and revision: only the weeks missing are filed (through the status
+services, so every rule holds and each project's latest status follows), and what is already
+there is left alone. Running it twice the same day writes nothing; running it on a later day
+moves the dates forward and files the weeks gone by since.
 """
 
 # Names are typeset as people write them, with en dashes (U+2013) between their parts.
 # ruff: noqa: RUF001
 
 import datetime
+import enum
+import hashlib
 import os
-from collections import Counter
+import zoneinfo
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -35,14 +46,19 @@ from portfolio.services import (
     programme_create,
     programme_update,
 )
-from projects.choices import Phase
-from projects.models import Project
+from projects import weeks
+from projects.choices import ACTIVE_PHASES, Axis, Phase, Rating, ReportState, Weather
+from projects.models import Project, ReportingCalendar, StatusReport
 from projects.services import (
     milestone_create,
     milestone_update,
     project_create,
     project_set_objectives,
     project_update,
+    status_report_amend,
+    status_report_create,
+    status_report_submit,
+    status_report_update,
 )
 
 # For `make run` on a local machine only: every demo account shares this well-known password.
@@ -834,6 +850,453 @@ def project_milestones(
 
 
 # ------------------------------------------------------------------------------
+# Weekly statuses
+# ------------------------------------------------------------------------------
+
+# Weeks of history before the current one: half a year; a quarter for projects still framing
+# and, up to the week they ended, for closed ones.
+HISTORY_WEEKS = 26
+SHORT_HISTORY_WEEKS = 13
+# Phases whose projects have a history; a closed project's history stops the week it ended.
+REPORTING_PHASES = (*ACTIVE_PHASES, Phase.CLOSED)
+# Projects whose manager reports less diligently: more weeks missed, more reports late.
+SLOPPY_REPORTERS = ("DSI-006", "DSI-015")
+# Progress a project shows before its start (framing, planning), reached by the current week.
+PREPARATION_PROGRESS = 8
+# How long before submitting a status was started, and how long after the deadline an
+# amendment is submitted (the Tuesday after, mid-morning with the default calendar).
+WRITING_TIME = datetime.timedelta(minutes=50)
+AMENDMENT_DELAY = datetime.timedelta(days=4, minutes=-90)
+# Minutes before the deadline a punctual status is submitted (with the default Friday 12:00:
+# Friday morning or Thursday afternoon), and after it a late one (Friday afternoon to Monday).
+ON_TIME_MINUTES = (12, 50, 105, 160, 190, 1135, 1220)
+LATE_MINUTES = (25, 190, 345, 1350, 4145, 4300)
+
+
+class Story(enum.StrEnum):
+    """The course of a project's weekly statuses over its history, told week by week.
+
+    steady: green, an amber week now and then; watchful: one axis amber most weeks; sliding:
+    green, then cost or delay amber and red, the other one following and the weather turning
+    stormy; recovering: red half a year ago, then amber, green for the last two months.
+    """
+
+    STEADY = "steady"
+    WATCHFUL = "watchful"
+    SLIDING = "sliding"
+    RECOVERING = "recovering"
+
+
+ACHIEVEMENTS = {
+    "fr": (
+        "Ateliers de conception terminés avec les métiers.",
+        "Recette des interfaces : 42 cas sur 50 passés.",
+        "Comité de pilotage tenu, jalons confirmés.",
+        "Paramétrage du lot 2 livré par l'intégrateur.",
+        "Formation des key users : deux sessions réalisées.",
+        "Migration à blanc n° 2 réussie, écarts analysés.",
+        "Cahier des charges validé par le sponsor.",
+        "Plan de bascule rédigé et partagé.",
+    ),
+    "en": (
+        "Design workshops with the business completed.",
+        "Interface testing: 42 of 50 cases passed.",
+        "Steering committee held, milestones confirmed.",
+        "Integrator delivered the release 2 configuration.",
+        "Key-user training: two sessions delivered.",
+        "Second dry-run migration succeeded, gaps analysed.",
+        "Requirements signed off by the sponsor.",
+        "Cut-over plan drafted and shared.",
+    ),
+}
+NEXT_STEPS = {
+    "fr": (
+        "Finaliser les spécifications des interfaces.",
+        "Lancer la recette utilisateur du lot suivant.",
+        "Préparer le comité de pilotage du mois.",
+        "Valider le plan de formation avec les RH.",
+        "Réserver les créneaux de l'équipe infrastructure.",
+        "Mettre à jour le planning détaillé.",
+    ),
+    "en": (
+        "Finalise the interface specifications.",
+        "Start user acceptance testing of the next release.",
+        "Prepare this month's steering committee.",
+        "Agree the training plan with HR.",
+        "Book the infrastructure team's slots.",
+        "Update the detailed schedule.",
+    ),
+}
+# Points of attention of a quiet week; some weeks have none.
+ATTENTION_POINTS = {
+    "fr": (
+        "Disponibilité des key users pendant les congés.",
+        "Dépendance au projet de référentiel produit.",
+        "",
+        "Charge de l'équipe support pendant la bascule.",
+        "",
+    ),
+    "en": (
+        "Key-user availability over the holidays.",
+        "Dependency on the product master data project.",
+        "",
+        "Support team workload during cut-over.",
+        "",
+    ),
+}
+# Why an axis is amber or red, two ways of saying it each, by language.
+AXIS_COMMENTS = {
+    (Axis.QUALITY, Rating.AMBER): {
+        "fr": (
+            "Taux d'anomalies en recette au-dessus de la cible (12 ouvertes).",
+            "Livrables de conception rendus incomplets, reprise en cours.",
+        ),
+        "en": (
+            "Defect rate in testing above target (12 open).",
+            "Design deliverables came back incomplete, rework under way.",
+        ),
+    },
+    (Axis.QUALITY, Rating.RED): {
+        "fr": ("Anomalies bloquantes en recette : mise en service impossible en l'état.",) * 2,
+        "en": ("Blocking defects in testing: go-live impossible as things stand.",) * 2,
+    },
+    (Axis.COST, Rating.AMBER): {
+        "fr": (
+            "Consommation du budget 8 % au-dessus du prévu à date.",
+            "Jours de l'intégrateur plus nombreux que prévu sur le lot en cours.",
+        ),
+        "en": (
+            "Spend running 8% above plan to date.",
+            "More integrator days than planned on the current release.",
+        ),
+    },
+    (Axis.COST, Rating.RED): {
+        "fr": (
+            "Dépassement prévu de 15 % : avenant de l'intégrateur non budgété.",
+            "Reste à faire en hausse : avenant non budgété et licences supplémentaires.",
+        ),
+        "en": (
+            "Forecast overrun of 15%: integrator change request not budgeted.",
+            "Estimate to complete up: unbudgeted change request and extra licences.",
+        ),
+    },
+    (Axis.DELAY, Rating.AMBER): {
+        "fr": (
+            "Deux semaines de retard sur la conception, rattrapables.",
+            "Démarrage repoussé : ressources de l'intégrateur pas encore disponibles.",
+        ),
+        "en": (
+            "Design two weeks late, still recoverable.",
+            "Start pushed back: the integrator's team is not available yet.",
+        ),
+    },
+    (Axis.DELAY, Rating.RED): {
+        "fr": (
+            "Jalon de mise en service décalé d'un mois.",
+            "Recette non terminée : la mise en service glisse encore.",
+        ),
+        "en": (
+            "Go-live milestone pushed back by a month.",
+            "Testing not finished: go-live slipping again.",
+        ),
+    },
+    (Axis.RISK, Rating.AMBER): {
+        "fr": (
+            "Risque de départ d'un expert clé ; binôme en cours de mise en place.",
+            "Dépendance forte à un seul fournisseur, plan B à l'étude.",
+        ),
+        "en": (
+            "Risk of losing a key expert; a back-up is being trained.",
+            "Heavy reliance on one supplier, fallback being studied.",
+        ),
+    },
+    (Axis.RISK, Rating.RED): {
+        "fr": ("Risque fournisseur avéré : l'éditeur revoit sa feuille de route.",) * 2,
+        "en": ("Supplier risk materialised: the vendor is changing its roadmap.",) * 2,
+    },
+}
+RECOVERY_PLANS = {
+    Axis.QUALITY: {
+        "fr": "Task force anomalies quotidienne avec l'intégrateur ; critères de sortie durcis.",
+        "en": "Daily defect task force with the integrator; tighter test exit criteria.",
+    },
+    Axis.COST: {
+        "fr": "Revue du périmètre avec le sponsor, renégociation de l'avenant, gel des "
+        "évolutions non essentielles.",
+        "en": "Scope review with the sponsor, renegotiate the change request, freeze "
+        "non-essential changes.",
+    },
+    Axis.DELAY: {
+        "fr": "Renfort de deux consultants, recette des lots 2 et 3 en parallèle, nouveau "
+        "planning présenté en Copil.",
+        "en": "Two extra consultants, releases 2 and 3 tested in parallel, new schedule to "
+        "the steering committee.",
+    },
+    Axis.RISK: {
+        "fr": "Plan de continuité avec un second fournisseur, escalade au comité de direction.",
+        "en": "Continuity plan with a second supplier, escalated to the executive committee.",
+    },
+}
+DECISIONS_REQUESTED = {
+    Axis.COST: {
+        "fr": "Valider le budget complémentaire de l'avenant.",
+        "en": "Approve the extra budget for the change request.",
+    },
+    Axis.DELAY: {
+        "fr": "Arbitrer entre report de la mise en service et réduction du périmètre.",
+        "en": "Choose between delaying go-live and reducing scope.",
+    },
+}
+AMENDMENTS = (
+    {
+        "fr": "Coût corrigé après réception de la facture",
+        "en": "Cost corrected after the invoice arrived",
+    },
+    {
+        "fr": "Avancement corrigé après la revue du planning",
+        "en": "Progress corrected after the schedule review",
+    },
+)
+COST_CORRECTION = {
+    "fr": "Reste à faire réévalué d'après la facture du prestataire.",
+    "en": "Estimate to complete revised from the supplier's invoice.",
+}
+
+
+def _pick(*numbers: int, modulo: int) -> int:
+    """A number in ``range(modulo)`` spread evenly by ``numbers``, the same on every run."""
+    digest = hashlib.blake2b(repr(numbers).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % modulo
+
+
+def status_story(spec: ProjectSpec, schedule: Schedule) -> Story:
+    """A project's story, told by how far its forecast has drifted from its baseline: the
+    projects slipping most slide, those slipping somewhat have recovered by replanning."""
+    if spec.phase in (Phase.EXECUTION, Phase.CLOSING):
+        slip = schedule.slip
+        if spec.phase == Phase.EXECUTION and slip >= 45:
+            return Story.SLIDING
+        if slip >= 28 or (spec.phase == Phase.CLOSING and slip > 0):
+            return Story.RECOVERING
+        return Story.WATCHFUL if slip >= 14 else Story.STEADY
+    if schedule.baseline_start and schedule.forecast_start != schedule.baseline_start:
+        return Story.WATCHFUL
+    return Story.STEADY
+
+
+def weather_of(ratings: dict[str, str]) -> Weather:
+    """The overall feeling that goes with the ratings: the more red, the darker."""
+    reds = list(ratings.values()).count(Rating.RED)
+    if reds >= 2:
+        return Weather.STORMY
+    if reds:
+        return Weather.RAINY
+    return Weather.CLOUDY if Rating.AMBER in ratings.values() else Weather.SUNNY
+
+
+class AmendmentPlan(NamedTuple):
+    """A correction of a submitted status: why, what changes, when it was submitted."""
+
+    reason: str
+    changes: dict
+    submitted_at: datetime.datetime
+
+
+class WeekPlan(NamedTuple):
+    """What the demo says of a week: the status (None: no report at all), when it was
+    submitted (None: still a draft) and its amendment, if any."""
+
+    week: datetime.date
+    content: dict | None
+    submitted_at: datetime.datetime | None
+    amendment: AmendmentPlan | None = None
+
+
+@dataclass(frozen=True)
+class StatusHistory:
+    """The weekly statuses of one demo project, as of ``now``.
+
+    Everything is derived from the project's place in PROJECTS (``index``), its schedule and
+    each week's date, so a week says the same on every run; ratings follow the project's
+    :class:`Story`, counted in weeks before the current one.
+    """
+
+    spec: ProjectSpec
+    index: int
+    schedule: Schedule
+    calendar: ReportingCalendar
+    tz: zoneinfo.ZoneInfo
+    now: datetime.datetime
+
+    @property
+    def current_week(self) -> datetime.date:
+        return weeks.current_week(self.tz, self.now)
+
+    @property
+    def story(self) -> Story:
+        return status_story(self.spec, self.schedule)
+
+    @property
+    def sloppy(self) -> bool:
+        return self.spec.code in SLOPPY_REPORTERS
+
+    def mondays(self) -> list[datetime.date]:
+        """The weeks of the history, oldest first: up to the current one for a live project,
+        up to the week it ended for a closed one."""
+        if self.spec.phase == Phase.CLOSED:
+            if self.schedule.forecast_end is None:
+                return []
+            last = min(
+                weeks.monday_of(self.schedule.forecast_end), self.current_week - weeks.ONE_WEEK
+            )
+            return weeks.weeks_back(last, SHORT_HISTORY_WEEKS)
+        if self.spec.phase not in ACTIVE_PHASES:
+            return []
+        count = SHORT_HISTORY_WEEKS if self.spec.phase == Phase.FRAMING else HISTORY_WEEKS
+        return weeks.weeks_back(self.current_week, count + 1)
+
+    def plans(self) -> list[WeekPlan]:
+        mondays = self.mondays()
+        return [
+            self._plan(monday, position, len(mondays)) for position, monday in enumerate(mondays)
+        ]
+
+    def _plan(self, monday: datetime.date, position: int, count: int) -> WeekPlan:
+        seed = monday.toordinal() // 7
+        deadline = self.calendar.deadline(monday, self.tz)
+        if monday == self.current_week:
+            # The week under way: a few filed already, a few drafts, most still to do.
+            slot = self.index % 6
+            if slot > 1:
+                return WeekPlan(monday, None, None)
+            content = self._content(monday, position, count)
+            if slot == 1:
+                return WeekPlan(monday, content, None)
+            at = deadline - datetime.timedelta(minutes=ON_TIME_MINUTES[-1])
+            return WeekPlan(monday, content, min(at, self.now))
+        if self._missed(seed):
+            return WeekPlan(monday, None, None)
+        content = self._content(monday, position, count)
+        if _pick(self.index, seed, 2, modulo=3 if self.sloppy else 9) == 0:
+            minutes = LATE_MINUTES[_pick(self.index, seed, 3, modulo=len(LATE_MINUTES))]
+        else:
+            minutes = -ON_TIME_MINUTES[_pick(self.index, seed, 3, modulo=len(ON_TIME_MINUTES))]
+        submitted_at = min(deadline + datetime.timedelta(minutes=minutes), self.now)
+        amendment = None
+        amended_at = deadline + AMENDMENT_DELAY
+        if amended_at < self.now and _pick(self.index, seed, 4, modulo=45) == 0:
+            amendment = self._amendment(content, kind=seed % len(AMENDMENTS), at=amended_at)
+        return WeekPlan(monday, content, submitted_at, amendment)
+
+    def _missed(self, seed: int) -> bool:
+        """Whether the week of ``seed`` went unreported: one week in 11 and one in 17, each
+        project at its own phase (about four weeks in half a year), and for a sloppy reporter
+        one week in 6 more."""
+        if (seed + 3 * self.index) % 11 == 0 or (seed + 5 * self.index) % 17 == 0:
+            return True
+        return self.sloppy and (seed + self.index) % 6 == 0
+
+    def _story_ratings(self, monday: datetime.date) -> dict[str, str]:
+        """The ratings the project's story gives the week."""
+        weeks_ago = (self.current_week - monday).days // 7
+        seed = monday.toordinal() // 7
+        ratings = dict.fromkeys(Axis.values, Rating.GREEN)
+        if self.schedule.baseline_end and self.schedule.slip >= 60:
+            first, second = Axis.DELAY, Axis.COST
+        elif self.index % 2:
+            first, second = Axis.COST, Axis.DELAY
+        else:
+            first, second = Axis.DELAY, Axis.COST
+        story = self.story
+        if story == Story.SLIDING:
+            if weeks_ago <= 13:
+                ratings[first] = Rating.AMBER
+            if weeks_ago <= 9:
+                ratings[first] = Rating.RED
+                ratings[Axis.RISK] = Rating.AMBER
+            if weeks_ago <= 5:
+                ratings[second] = Rating.AMBER
+            if weeks_ago <= 2:
+                ratings[second] = Rating.RED
+        elif story == Story.RECOVERING:
+            if weeks_ago >= 10:
+                ratings[first] = Rating.AMBER
+            if weeks_ago >= 18:
+                ratings[first] = Rating.RED
+                ratings[Axis.RISK] = Rating.AMBER
+        elif story == Story.WATCHFUL and _pick(self.index, seed, 5, modulo=4):
+            watched = Axis.DELAY if self.spec.phase == Phase.PLANNING else Axis.RISK
+            ratings[watched if self.index % 3 else Axis.QUALITY] = Rating.AMBER
+        return ratings
+
+    def _ratings(self, monday: datetime.date) -> dict[str, str]:
+        """The story's ratings and, now and then, an axis amber for a week."""
+        ratings = self._story_ratings(monday)
+        seed = monday.toordinal() // 7
+        if _pick(self.index, seed, 6, modulo=8) == 0:
+            axis = Axis.values[_pick(self.index, seed, 7, modulo=4)]
+            if ratings[axis] == Rating.GREEN:
+                ratings[axis] = Rating.AMBER
+        return ratings
+
+    def _progress(self, monday: datetime.date, position: int, count: int) -> int:
+        """Rising towards the forecast end; before the start, a little preparation."""
+        preparation = round(PREPARATION_PROGRESS * (position + 1) / count)
+        start = self.schedule.forecast_start or self.schedule.baseline_start
+        end = self.schedule.forecast_end or self.schedule.baseline_end
+        if start is None or end is None or end <= start:
+            return preparation
+        elapsed = (monday + _days(4) - start).days / (end - start).days
+        return max(preparation, round(100 * min(max(elapsed, 0.0), 1.0)))
+
+    def _content(self, monday: datetime.date, position: int, count: int) -> dict:
+        language, seed = self.spec.language, monday.toordinal() // 7
+        ratings = self._ratings(monday)
+        progress = self._progress(monday, position, count)
+        content = {
+            "weather": weather_of(ratings),
+            "progress": progress,
+            "achievements": ACHIEVEMENTS[language][_pick(self.index, seed, 8, modulo=8)],
+            "next_steps": NEXT_STEPS[language][_pick(self.index, seed, 9, modulo=6)],
+            "attention_points": ATTENTION_POINTS[language][_pick(self.index, seed, 10, modulo=5)],
+            "decisions_requested": "",
+            "recovery_plan": "",
+            "recovery_target_date": None,
+        }
+        for axis, rating in ratings.items():
+            content[f"{axis}_rating"] = rating
+            comments = AXIS_COMMENTS.get((axis, rating))
+            content[f"{axis}_comment"] = comments[language][seed % 2] if comments else ""
+        red = [axis for axis, rating in ratings.items() if rating == Rating.RED]
+        if red:
+            content["recovery_plan"] = RECOVERY_PLANS[red[0]][language]
+            content["recovery_target_date"] = monday + _days(7 * 6 + 4)
+            decision = DECISIONS_REQUESTED.get(red[-1])
+            content["decisions_requested"] = decision[language] if decision else ""
+            content["attention_points"] = content[f"{red[0]}_comment"]
+        # The budget is a round sum by project; what is left shrinks as the work gets done,
+        # plus the overrun the story's cost rating admits to (a passing amber week does not).
+        budget = 150_000 + 60_000 * (self.index % 9)
+        cost = self._story_ratings(monday)[Axis.COST]
+        overrun = {Rating.GREEN: 100, Rating.AMBER: 106, Rating.RED: 115}[cost]
+        left = budget * (100 - progress) * overrun // 10_000
+        content["estimate_to_complete"] = Decimal(left // 500 * 500)
+        return content
+
+    def _amendment(self, content: dict, *, kind: int, at: datetime.datetime) -> AmendmentPlan:
+        language = self.spec.language
+        if kind == 0:
+            corrected = content["estimate_to_complete"] * Decimal("1.06")
+            changes = {
+                "estimate_to_complete": corrected.quantize(Decimal("1")),
+                "cost_comment": f"{content['cost_comment']} {COST_CORRECTION[language]}".strip(),
+            }
+        else:
+            changes = {"progress": max(content["progress"] - 3, 0)}
+        return AmendmentPlan(AMENDMENTS[kind][language], changes, at)
+
+
+# ------------------------------------------------------------------------------
 # Loading
 # ------------------------------------------------------------------------------
 
@@ -853,6 +1316,7 @@ class SeedReport:
         "projects",
         "contributions",
         "milestones",
+        "status_reports",
     )
 
     @property
@@ -883,14 +1347,16 @@ def _changes(instance: models.Model, data: dict) -> dict:
 class _Loader:
     """Writes the demo rows one kind after the other, counting what it creates and updates."""
 
-    def __init__(self, *, password: str, today: datetime.date):
+    def __init__(self, *, password: str, today: datetime.date, now: datetime.datetime):
         self.password = password
         self.today = today
+        self.now = now
         self.report = SeedReport()
         self.users: dict[str, User] = {}
         self.objectives: dict[str, StrategicObjective] = {}
         self.portfolios: dict[str, Portfolio] = {}
         self.programmes: dict[str, Programme] = {}
+        self.histories: list[tuple[Project, StatusHistory]] = []
         self._password_hash: str | None = None
         self._hash_matches: dict[str, bool] = {}
 
@@ -1002,6 +1468,7 @@ class _Loader:
     def load_projects(self) -> None:
         """Create or refresh the projects, their contributions and their milestones."""
         ranks: Counter = Counter()
+        calendar = ReportingCalendar.get()
         for index, spec in enumerate(PROJECTS):
             rank = ranks[spec.phase]
             ranks[spec.phase] += 1
@@ -1011,6 +1478,9 @@ class _Loader:
             self._load_milestones(
                 project, project_milestones(spec, index, rank, schedule, self.today)
             )
+            if spec.phase in REPORTING_PHASES:
+                history = StatusHistory(spec, index, schedule, calendar, project.tz, self.now)
+                self.histories.append((project, history))
 
     def _load_project(self, spec: ProjectSpec, schedule: Schedule) -> Project:
         existing = Project.objects.filter(code__iexact=spec.code).first()
@@ -1053,6 +1523,67 @@ class _Loader:
                 "milestones", existing.get(dates.name), data, milestone_create, milestone_update
             )
 
+    # -- weekly statuses -----------------------------------------------------
+
+    def load_statuses(self) -> None:
+        """File the weekly statuses of the demo story that are missing, week after week."""
+        # (project id, week) -> {revision: (pk, state)}, read once for every project.
+        existing: dict[tuple, dict[int, tuple[int, str]]] = defaultdict(dict)
+        rows = StatusReport.objects.filter(
+            project__in=[project for project, _history in self.histories]
+        ).values_list("project_id", "week", "revision", "pk", "state")
+        for project_id, week, revision, pk, state in rows:
+            existing[(project_id, week)][revision] = (pk, state)
+        for project, history in self.histories:
+            actor = self.users[history.spec.manager]
+            current_week = history.current_week
+            for plan in history.plans():
+                revisions = existing.get((project.pk, plan.week), {})
+                self._load_week(project, actor, plan, revisions, current_week)
+
+    def _load_week(self, project, actor, plan: WeekPlan, revisions: dict, current_week) -> None:
+        if plan.content is None:
+            return
+        by_state = {state: pk for pk, state in revisions.values()}
+        submitted = None
+        if not revisions:
+            report = status_report_create(
+                actor=actor, project=project, week=plan.week, **plan.content
+            )
+            self.report.created["status_reports"] += 1
+            if plan.submitted_at is None:
+                return
+            submitted = self._submit(report, actor, plan.submitted_at, written=True)
+        elif plan.week == current_week:
+            # This week is in the hands of whoever tries the demo: leave it as it is.
+            return
+        elif ReportState.SUBMITTED not in by_state and ReportState.DRAFT in by_state:
+            # A draft of a week that was under way at the last load, filed since.
+            draft = StatusReport.objects.get(pk=by_state[ReportState.DRAFT])
+            report = status_report_update(draft, actor=actor, **plan.content)
+            submitted = self._submit(report, actor, plan.submitted_at)
+            self.report.updated["status_reports"] += 1
+        if plan.amendment is None or any(revision > 1 for revision in revisions):
+            return
+        if submitted is None:
+            if ReportState.SUBMITTED not in by_state:
+                return
+            submitted = StatusReport.objects.get(pk=by_state[ReportState.SUBMITTED])
+        amendment = status_report_amend(submitted, actor=actor, reason=plan.amendment.reason)
+        amendment = status_report_update(amendment, actor=actor, **plan.amendment.changes)
+        self.report.created["status_reports"] += 1
+        self._submit(amendment, actor, plan.amendment.submitted_at, written=True)
+
+    def _submit(self, report, actor, at: datetime.datetime, *, written: bool = False):
+        """Submit ``report`` through the service, then date it ``at`` (the service stamps the
+        moment of loading), and, when ``written`` by this load, its writing just before."""
+        report = status_report_submit(report, actor=actor)
+        stamps = {"submitted_at": at, "updated_at": at}
+        if written:
+            stamps["created_at"] = at - WRITING_TIME
+        StatusReport.objects.filter(pk=report.pk).update(**stamps)
+        return report
+
 
 @transaction.atomic
 def load_demo(*, password: str | None = None, today: datetime.date | None = None) -> SeedReport:
@@ -1060,10 +1591,21 @@ def load_demo(*, password: str | None = None, today: datetime.date | None = None
 
     ``password`` defaults to :func:`demo_password`; ``today``, the day the dates are computed
     from, to the local date (it may be earlier, never later: nothing is reached in the future).
+    Weekly statuses run up to the week of ``today``, filed as of now (or, for an earlier day,
+    as of that evening).
     """
-    loader = _Loader(password=password or demo_password(), today=today or timezone.localdate())
+    now = timezone.now()
+    if today is None:
+        today = timezone.localdate()
+    elif today < timezone.localdate():
+        # The evening of that day, as if the demo had been loaded then.
+        now = datetime.datetime.combine(
+            today, datetime.time(18, 0), tzinfo=timezone.get_current_timezone()
+        )
+    loader = _Loader(password=password or demo_password(), today=today, now=now)
     loader.load_people()
     loader.load_objectives()
     loader.load_portfolios()
     loader.load_projects()
+    loader.load_statuses()
     return loader.report

@@ -1,20 +1,37 @@
-"""``manage.py seed_demo``: a living demo portfolio, loaded once however often it runs."""
+"""``manage.py seed_demo``: a living demo portfolio, loaded once however often it runs.
+
+Loading the whole demo files some 700 weekly statuses through the services, so the tests that
+only read it share one load (:class:`TestSeededDemo`, rolled back after its last test); those
+that need an empty database first load the demo themselves, cut short or cut down.
+"""
 
 import datetime
 import re
+from collections import Counter, defaultdict
 from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from pmo.models import User
 from pmo.roles import Role
 from portfolio.models import Portfolio, Programme, StrategicObjective
-from projects.choices import MilestoneStatus, Phase
-from projects.models import Milestone, Project, ProjectObjective
+from projects import selectors, status, weeks
+from projects.choices import (
+    ACTIVE_PHASES,
+    WEATHER_RANK,
+    MilestoneStatus,
+    Phase,
+    Rating,
+    ReportState,
+    Weather,
+    WeekState,
+)
+from projects.models import Milestone, Project, ProjectObjective, ReportingCalendar, StatusReport
 from reporting import demo
 
 COUNTED = (
@@ -26,7 +43,12 @@ COUNTED = (
     Project,
     ProjectObjective,
     Milestone,
+    StatusReport,
 )
+SPECS = {spec.code: spec for spec in demo.PROJECTS}
+THURSDAY, FRIDAY, NEXT_MONDAY = (datetime.timedelta(days=days) for days in (3, 4, 7))
+# Projects with half a year of history; those in framing have a quarter.
+HALF_YEAR_PHASES = (Phase.PLANNING, Phase.EXECUTION, Phase.CLOSING)
 
 
 @pytest.fixture(autouse=True)
@@ -51,192 +73,38 @@ def counts() -> dict[str, int]:
     return {model._meta.label: model.objects.count() for model in COUNTED}
 
 
-@pytest.mark.django_db
-def test_seed_demo_creates_two_portfolios_owned_by_pmo_and_five_programmes():
-    seed_demo()
-
-    assert set(Portfolio.objects.values_list("code", "owner__username")) == {
-        ("DSI", "pmo"),
-        ("OPS", "pmo"),
-    }
-    assert Programme.objects.count() == 5
-    assert set(Programme.objects.values_list("portfolio__code", flat=True)) == {"DSI", "OPS"}
+def this_week() -> datetime.date:
+    return weeks.current_week(weeks.zone("Europe/Paris"))
 
 
-@pytest.mark.django_db
-def test_seed_demo_creates_objectives_whose_weights_add_up_to_100():
-    seed_demo()
-
-    weights = list(StrategicObjective.objects.values_list("weight", flat=True))
-    assert len(weights) == 6
-    assert sum(weights) == 100
-
-
-@pytest.mark.django_db
-def test_seed_demo_creates_about_40_projects_in_every_phase_most_of_them_in_execution():
-    seed_demo()
-
-    phases = list(Project.objects.values_list("phase", flat=True))
-    assert 35 <= len(phases) <= 45
-    assert set(phases) == set(Phase.values)
-    by_phase = {phase: phases.count(phase) for phase in Phase.values}
-    assert max(by_phase, key=by_phase.get) == Phase.EXECUTION
-
-
-@pytest.mark.django_db
-def test_seed_demo_spreads_projects_over_six_managers_programmes_and_objectives():
-    seed_demo()
-
-    managers = set(Project.objects.exclude(project_manager=None).values_list("project_manager"))
-    assert len(managers) >= 6
-    assert Project.objects.filter(programme=None).exists()
-    assert Project.objects.exclude(programme=None).exists()
-    assert not Project.objects.filter(sponsor=None).exists()
-    for project in Project.objects.prefetch_related("contributions"):
-        assert 1 <= len(project.contributions.all()) <= 3, project.code
-
-
-@pytest.mark.django_db
-def test_seed_demo_forecasts_some_projects_late_some_on_time_and_a_few_ahead():
-    seed_demo()
-
-    slips = [
-        project.schedule_slip_days for project in Project.objects.filter(phase=Phase.EXECUTION)
-    ]
-    assert any(10 <= slip <= 90 for slip in slips)
-    assert 0 in slips
-    assert any(slip < 0 for slip in slips)
-
-
-@pytest.mark.django_db
-def test_seed_demo_dates_execution_projects_around_today():
-    seed_demo()
-    today = timezone.localdate()
-
-    for project in Project.objects.filter(phase=Phase.EXECUTION):
-        assert project.baseline_start < today < project.forecast_end, project.code
-
-
-@pytest.mark.django_db
-def test_seed_demo_gives_every_baselined_project_three_to_six_milestones():
-    seed_demo()
-
-    for project in Project.objects.exclude(baseline_start=None).prefetch_related("milestones"):
-        assert 3 <= len(project.milestones.all()) <= 6, project.code
-    assert not Milestone.objects.filter(project__baseline_start=None).exists()
-
-
-@pytest.mark.django_db
-def test_seed_demo_milestones_are_reached_overdue_slipped_and_coming_up():
-    seed_demo()
-    today = timezone.localdate()
-    milestones = list(Milestone.objects.all())
-
-    statuses = {milestone.status() for milestone in milestones}
-    assert statuses == set(MilestoneStatus.values)
-    assert any(milestone.is_gate for milestone in milestones)
-    assert any(
-        milestone.actual_date is None
-        and today <= milestone.expected_date <= today + datetime.timedelta(days=30)
-        for milestone in milestones
+def reported_weeks() -> dict[str, set[datetime.date]]:
+    """The weeks each project has a submitted status for, by project code."""
+    reported = defaultdict(set)
+    rows = StatusReport.objects.filter(state=ReportState.SUBMITTED).values_list(
+        "project__code", "week"
     )
-    assert not Milestone.objects.filter(actual_date__gt=today).exists()
+    for code, week in rows:
+        reported[code].add(week)
+    return reported
 
 
-@pytest.mark.parametrize(
-    ("username", "role"),
-    [
-        ("pmo", Role.PMO_MANAGER),
-        ("pm", Role.PROJECT_MANAGER),
-        ("pm2", Role.PROJECT_MANAGER),
-        ("exec", Role.EXECUTIVE),
-        ("erp", Role.INTEGRATION),
-    ],
-)
-@pytest.mark.django_db
-def test_seed_demo_puts_each_demo_user_in_the_group_of_their_role(username, role):
-    seed_demo()
-
-    user = User.objects.get(username=username)
-    assert list(user.groups.values_list("name", flat=True)) == [role.value]
-    assert user.email.endswith("@example.com")
-    assert user.first_name
-    assert user.last_name
+def planned_weeks(project: Project) -> set[datetime.date]:
+    """The weeks the demo story says ``project`` reported (or started, this week)."""
+    index = next(i for i, spec in enumerate(demo.PROJECTS) if spec.code == project.code)
+    history = demo.StatusHistory(
+        demo.PROJECTS[index],
+        index,
+        schedule_of(project),
+        ReportingCalendar.get(),
+        project.tz,
+        timezone.now(),
+    )
+    return {plan.week for plan in history.plans() if plan.content is not None}
 
 
-@pytest.mark.django_db
-def test_no_demo_user_is_a_superuser_and_only_pmo_is_staff():
-    seed_demo()
-
-    assert not User.objects.filter(is_superuser=True).exists()
-    assert list(User.objects.filter(is_staff=True).values_list("username", flat=True)) == ["pmo"]
-
-
-@pytest.mark.parametrize("username", ["pmo", "pm", "pm2", "exec"])
-@pytest.mark.django_db
-def test_demo_users_log_in_with_the_default_demo_password(username):
-    seed_demo()
-
-    assert Client().login(username=username, password="pilotage-demo")
-
-
-@pytest.mark.django_db
-def test_demo_password_comes_from_the_environment_when_set(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "another-local-password")
-
-    seed_demo()
-
-    assert Client().login(username="pm", password="another-local-password")
-    assert not Client().login(username="pm", password=demo.DEFAULT_DEMO_PASSWORD)
-
-
-@pytest.mark.django_db
-def test_seed_demo_run_twice_creates_nothing_the_second_time():
-    seed_demo()
-    before = counts()
-
-    output = seed_demo()
-
-    assert counts() == before
-    assert "nothing created" in output
-
-
-@pytest.mark.django_db
-def test_seed_demo_reports_what_it_created():
-    output = seed_demo()
-
-    summary = summary_counts(output)
-    assert summary["projects"] == (len(demo.PROJECTS), 0)
-    assert summary["users"] == (len(demo.PEOPLE), 0)
-    assert summary["milestones"] == (Milestone.objects.count(), 0)
-
-
-@pytest.mark.django_db
-def test_seed_demo_on_a_later_day_moves_the_dates_without_adding_rows():
-    today = timezone.localdate()
-    demo.load_demo(today=today - datetime.timedelta(days=30))
-    before = counts()
-    erp_migration = Project.objects.get(code="DSI-001")
-
-    output = seed_demo()
-
-    assert counts() == before
-    erp_migration.refresh_from_db()
-    assert erp_migration.baseline_start == demo.project_schedule(Phase.EXECUTION, 0, today)[0]
-    summary = summary_counts(output)
-    assert all(created == 0 for created, _updated in summary.values())
-    assert summary["projects"][1] > 0
-    assert summary["milestones"][1] > 0
-
-
-@pytest.mark.django_db
-def test_seed_demo_brings_an_edited_demo_project_back_to_its_demo_values():
-    seed_demo()
-    Project.objects.filter(code="DSI-005").update(name="Renamed during a demo")
-
-    seed_demo()
-
-    assert Project.objects.get(code="DSI-005").name == "Refonte du portail client"
+# ------------------------------------------------------------------------------
+# On an empty database
+# ------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -254,13 +122,17 @@ def test_seed_demo_saves_nothing_when_one_row_is_refused(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_every_seeded_project_and_milestone_passes_full_clean():
-    seed_demo()
+def test_seed_demo_saves_nothing_when_one_status_is_refused(monkeypatch):
+    def refuse(report, *, actor):
+        raise ValidationError("refused")
 
-    for project in Project.objects.all():
-        project.full_clean()
-    for milestone in Milestone.objects.all():
-        milestone.full_clean()
+    monkeypatch.setattr(demo, "status_report_submit", refuse)
+
+    with pytest.raises(ValidationError):
+        seed_demo()
+
+    assert not Project.objects.exists()
+    assert not StatusReport.objects.exists()
 
 
 @pytest.mark.django_db
@@ -271,3 +143,417 @@ def test_seed_demo_refuses_where_settings_do_not_allow_demo_data(settings):
         call_command("seed_demo")
 
     assert not Project.objects.exists()
+
+
+# A few projects, enough for every kind of history: live ones of each story, one framing,
+# one closed.
+LATER_DAY_PROJECTS = ("DSI-001", "DSI-002", "DSI-009", "DSI-010", "DSI-016", "OPS-006")
+
+
+@pytest.mark.django_db
+def test_seed_demo_on_a_later_day_moves_the_dates_and_files_the_weeks_gone_by(monkeypatch):
+    # Given the demo loaded a month ago (a few projects of it, to keep the test short)
+    monkeypatch.setattr(
+        demo, "PROJECTS", tuple(spec for spec in demo.PROJECTS if spec.code in LATER_DAY_PROJECTS)
+    )
+    today = timezone.localdate()
+    demo.load_demo(today=today - datetime.timedelta(days=30))
+    before = counts()
+    reported_before = reported_weeks()
+    drafts_then = list(StatusReport.objects.filter(state=ReportState.DRAFT))
+    erp_migration = Project.objects.get(code="DSI-001")
+
+    # When it is loaded again today
+    output = seed_demo()
+
+    # Then the dates moved, the rows are the same, and the weeks since are filed
+    erp_migration.refresh_from_db()
+    assert erp_migration.baseline_start == demo.project_schedule(Phase.EXECUTION, 0, today)[0]
+    summary = summary_counts(output)
+    assert summary["projects"][1] > 0
+    assert summary["milestones"][1] > 0
+    assert all(
+        created == 0 for kind, (created, _updated) in summary.items() if kind != "status_reports"
+    )
+    assert summary["status_reports"][0] > 0
+    after = counts()
+    assert after.pop("projects.StatusReport") > before.pop("projects.StatusReport")
+    assert after == before
+    reported_after = reported_weeks()
+    for project in Project.objects.filter(phase__in=ACTIVE_PHASES):
+        assert len(reported_after[project.code]) >= len(reported_before[project.code]) + 2
+    # The drafts of the week under way then were submitted since, unless the story skips it.
+    assert drafts_then
+    for draft in drafts_then:
+        draft.refresh_from_db()
+        expected = (
+            ReportState.SUBMITTED
+            if draft.week in planned_weeks(draft.project)
+            else ReportState.DRAFT
+        )
+        assert draft.state == expected, draft
+    assert summary["status_reports"][1] == sum(
+        draft.state == ReportState.SUBMITTED for draft in drafts_then
+    )
+    assert seed_demo().startswith("Demo data already in place")
+
+
+# ------------------------------------------------------------------------------
+# The demo, loaded once
+# ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="class")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo loaded once, in a transaction rolled back after the class's last test (each
+    test runs in its own savepoint inside it); what the command printed."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield seed_demo()
+            transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded")
+class TestSeededDemo:
+    # -- structure and projects ---------------------------------------------------------
+
+    def test_two_portfolios_owned_by_pmo_and_five_programmes(self):
+        assert set(Portfolio.objects.values_list("code", "owner__username")) == {
+            ("DSI", "pmo"),
+            ("OPS", "pmo"),
+        }
+        assert Programme.objects.count() == 5
+        assert set(Programme.objects.values_list("portfolio__code", flat=True)) == {"DSI", "OPS"}
+
+    def test_objectives_whose_weights_add_up_to_100(self):
+        weights = list(StrategicObjective.objects.values_list("weight", flat=True))
+        assert len(weights) == 6
+        assert sum(weights) == 100
+
+    def test_about_40_projects_in_every_phase_most_of_them_in_execution(self):
+        phases = list(Project.objects.values_list("phase", flat=True))
+        assert 35 <= len(phases) <= 45
+        assert set(phases) == set(Phase.values)
+        by_phase = {phase: phases.count(phase) for phase in Phase.values}
+        assert max(by_phase, key=by_phase.get) == Phase.EXECUTION
+
+    def test_projects_spread_over_six_managers_programmes_and_objectives(self):
+        managers = set(Project.objects.exclude(project_manager=None).values_list("project_manager"))
+        assert len(managers) >= 6
+        assert Project.objects.filter(programme=None).exists()
+        assert Project.objects.exclude(programme=None).exists()
+        assert not Project.objects.filter(sponsor=None).exists()
+        for project in Project.objects.prefetch_related("contributions"):
+            assert 1 <= len(project.contributions.all()) <= 3, project.code
+
+    def test_some_projects_forecast_late_some_on_time_and_a_few_ahead(self):
+        slips = [
+            project.schedule_slip_days for project in Project.objects.filter(phase=Phase.EXECUTION)
+        ]
+        assert any(10 <= slip <= 90 for slip in slips)
+        assert 0 in slips
+        assert any(slip < 0 for slip in slips)
+
+    def test_execution_projects_are_dated_around_today(self):
+        today = timezone.localdate()
+
+        for project in Project.objects.filter(phase=Phase.EXECUTION):
+            assert project.baseline_start < today < project.forecast_end, project.code
+
+    def test_every_baselined_project_has_three_to_six_milestones(self):
+        for project in Project.objects.exclude(baseline_start=None).prefetch_related("milestones"):
+            assert 3 <= len(project.milestones.all()) <= 6, project.code
+        assert not Milestone.objects.filter(project__baseline_start=None).exists()
+
+    def test_milestones_are_reached_overdue_slipped_and_coming_up(self):
+        today = timezone.localdate()
+        milestones = list(Milestone.objects.all())
+
+        statuses = {milestone.status() for milestone in milestones}
+        assert statuses == set(MilestoneStatus.values)
+        assert any(milestone.is_gate for milestone in milestones)
+        assert any(
+            milestone.actual_date is None
+            and today <= milestone.expected_date <= today + datetime.timedelta(days=30)
+            for milestone in milestones
+        )
+        assert not Milestone.objects.filter(actual_date__gt=today).exists()
+
+    def test_every_seeded_project_and_milestone_passes_full_clean(self):
+        for project in Project.objects.all():
+            project.full_clean()
+        for milestone in Milestone.objects.all():
+            milestone.full_clean()
+
+    # -- people ------------------------------------------------------------------------
+
+    @pytest.mark.parametrize(
+        ("username", "role"),
+        [
+            ("pmo", Role.PMO_MANAGER),
+            ("pm", Role.PROJECT_MANAGER),
+            ("pm2", Role.PROJECT_MANAGER),
+            ("exec", Role.EXECUTIVE),
+            ("erp", Role.INTEGRATION),
+        ],
+    )
+    def test_each_demo_user_is_in_the_group_of_their_role(self, username, role):
+        user = User.objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == [role.value]
+        assert user.email.endswith("@example.com")
+        assert user.first_name
+        assert user.last_name
+
+    def test_no_demo_user_is_a_superuser_and_only_pmo_is_staff(self):
+        assert not User.objects.filter(is_superuser=True).exists()
+        assert list(User.objects.filter(is_staff=True).values_list("username", flat=True)) == [
+            "pmo"
+        ]
+
+    @pytest.mark.parametrize("username", ["pmo", "pm", "pm2", "exec"])
+    def test_demo_users_log_in_with_the_default_demo_password(self, username):
+        assert Client().login(username=username, password="pilotage-demo")
+
+    def test_demo_password_comes_from_the_environment_when_set(self, monkeypatch):
+        monkeypatch.setenv("DEMO_PASSWORD", "another-local-password")
+
+        seed_demo()
+
+        assert Client().login(username="pm", password="another-local-password")
+        assert not Client().login(username="pm", password=demo.DEFAULT_DEMO_PASSWORD)
+
+    # -- running it again --------------------------------------------------------------
+
+    def test_the_command_reports_what_it_created(self, seeded):
+        summary = summary_counts(seeded)
+        assert summary["projects"] == (len(demo.PROJECTS), 0)
+        assert summary["users"] == (len(demo.PEOPLE), 0)
+        assert summary["milestones"] == (Milestone.objects.count(), 0)
+        assert summary["status_reports"] == (StatusReport.objects.count(), 0)
+
+    def test_running_it_again_creates_nothing_not_even_a_status_report(self):
+        before = counts()
+        statuses = list(StatusReport.objects.order_by("pk").values())
+
+        output = seed_demo()
+
+        assert counts() == before
+        assert list(StatusReport.objects.order_by("pk").values()) == statuses
+        assert output.startswith("Demo data already in place: nothing created")
+
+    def test_an_edited_demo_project_is_brought_back_to_its_demo_values(self):
+        Project.objects.filter(code="DSI-005").update(name="Renamed during a demo")
+
+        seed_demo()
+
+        assert Project.objects.get(code="DSI-005").name == "Refonte du portail client"
+
+    # -- weekly statuses ---------------------------------------------------------------
+
+    def test_live_projects_have_half_a_year_of_weekly_statuses_framing_ones_a_quarter(self):
+        current = this_week()
+        reported = reported_weeks()
+
+        for project in Project.objects.filter(phase__in=ACTIVE_PHASES):
+            history = 26 if project.phase in HALF_YEAR_PHASES else 13
+            first = current - datetime.timedelta(weeks=history)
+            past = {week for week in reported[project.code] if week < current}
+            assert all(first <= week for week in past), project.code
+            assert history // 2 <= len(past) <= history - 1, project.code
+
+    def test_closed_projects_have_a_history_up_to_the_week_they_ended(self):
+        reported = reported_weeks()
+
+        for project in Project.objects.filter(phase=Phase.CLOSED):
+            history = reported[project.code]
+            assert 8 <= len(history) <= 13, project.code
+            assert max(history) <= weeks.monday_of(project.forecast_end)
+            assert project.last_status.progress >= 80
+
+        assert not StatusReport.objects.filter(
+            project__phase__in=[Phase.IDEA, Phase.CANCELLED]
+        ).exists()
+
+    def test_some_weeks_are_not_reported_and_sloppy_reporters_miss_more(self):
+        current = this_week()
+        reported = reported_weeks()
+        weeks_with_a_row = set(StatusReport.objects.values_list("project__code", "week"))
+        missed = {}
+        for project in Project.objects.filter(phase__in=HALF_YEAR_PHASES):
+            window = weeks.weeks_back(current - weeks.ONE_WEEK, 26)
+            missed[project.code] = [week for week in window if week not in reported[project.code]]
+            # Not reported means nothing at all: no draft left behind in those weeks.
+            assert not any(
+                (project.code, week) in weeks_with_a_row for week in missed[project.code]
+            )
+
+        sloppy = [len(missed.pop(code)) for code in demo.SLOPPY_REPORTERS]
+        others = [len(weeks_missed) for weeks_missed in missed.values()]
+        assert all(2 <= count <= 5 for count in others), missed
+        assert min(sloppy) >= 5
+        assert sum(sloppy) / len(sloppy) > sum(others) / len(others)
+
+    def test_most_statuses_are_submitted_on_time_and_some_late(self):
+        calendar = ReportingCalendar.get()
+        now = timezone.now()
+        states = Counter()
+        # This week's were filed by the time of loading, whatever the day.
+        past_weeks = StatusReport.objects.filter(revision=1, week__lt=this_week())
+        for report in past_weeks.exclude(state=ReportState.DRAFT).select_related("project"):
+            due = calendar.deadline(report.week, report.project.tz)
+            day = timezone.localtime(report.submitted_at, report.project.tz).date()
+            assert report.submitted_at <= now
+            if report.submitted_at <= due:
+                # Thursday or Friday morning
+                assert day - report.week in (THURSDAY, FRIDAY), report
+            else:
+                # Friday afternoon to Monday
+                assert report.week + FRIDAY <= day <= report.week + NEXT_MONDAY, report
+            states[report.submitted_at <= due] += 1
+
+        late_share = states[False] / (states[True] + states[False])
+        assert 0.04 <= late_share <= 0.25
+
+    def test_sliding_projects_go_red_with_recovery_plans_and_decisions_requested(self):
+        filed = StatusReport.objects.exclude(state=ReportState.DRAFT)
+        red = filed.filter(cost_rating=Rating.RED) | filed.filter(delay_rating=Rating.RED)
+        assert red.values("project").distinct().count() >= 4
+        for report in red:
+            assert report.recovery_plan
+            assert report.recovery_target_date > report.week
+            assert report.decisions_requested
+
+        stories = Counter(
+            demo.status_story(SPECS[project.code], schedule_of(project))
+            for project in Project.objects.filter(phase__in=ACTIVE_PHASES)
+        )
+        assert stories[demo.Story.SLIDING] >= 2
+        assert stories[demo.Story.RECOVERING] >= 2
+        assert (
+            stories[demo.Story.STEADY]
+            > stories[demo.Story.SLIDING] + stories[demo.Story.RECOVERING]
+        )
+
+    def test_a_sliding_project_darkens_from_green_to_red(self):
+        timelines = {
+            code: statuses_of(code) for code, spec in SPECS.items() if spec.phase == Phase.EXECUTION
+        }
+        sliding = [
+            code
+            for code, statuses in timelines.items()
+            if not statuses[0].red_axes and statuses[-1].red_axes
+        ]
+        assert len(sliding) >= 2
+        for code in sliding:
+            weather = [report.weather for report in timelines[code]]
+            assert weather[0] in (Weather.SUNNY, Weather.CLOUDY), code
+            assert weather[-1] in (Weather.RAINY, Weather.STORMY), code
+            # Cost or delay goes first; the weather only darkens.
+            ranks = [WEATHER_RANK[value] for value in weather]
+            assert ranks[-1] == max(ranks), code
+
+    def test_some_projects_recover_from_red_to_green(self):
+        recovered = [
+            code
+            for code, spec in SPECS.items()
+            if spec.phase in ACTIVE_PHASES
+            and (statuses := statuses_of(code))
+            and statuses[0].red_axes
+            and not statuses[-1].red_axes
+        ]
+        assert len(recovered) >= 2
+
+    def test_a_few_statuses_are_amended_the_earlier_revision_kept(self):
+        superseded = list(StatusReport.objects.filter(state=ReportState.SUPERSEDED))
+        assert 3 <= len(superseded) <= 40
+        for first in superseded:
+            amendment = StatusReport.objects.get(
+                project=first.project_id, week=first.week, state=ReportState.SUBMITTED
+            )
+            assert amendment.revision == first.revision + 1
+            assert amendment.amendment_reason
+            assert amendment.submitted_at > first.submitted_at
+        reasons = set(
+            StatusReport.objects.filter(revision__gt=1).values_list("amendment_reason", flat=True)
+        )
+        assert reasons <= {text for kinds in demo.AMENDMENTS for text in kinds.values()}
+
+    def test_every_reported_project_has_its_latest_week_as_latest_status(self):
+        for project in Project.objects.select_related("last_status"):
+            latest = (
+                StatusReport.objects.filter(project=project, state=ReportState.SUBMITTED)
+                .order_by("-week")
+                .first()
+            )
+            assert project.last_status == latest, project.code
+
+    def test_this_week_is_partly_filed_so_my_week_has_something_to_do(self):
+        current = this_week()
+        live = Project.objects.filter(phase__in=ACTIVE_PHASES)
+        this_weeks = StatusReport.objects.filter(week=current, project__in=live)
+
+        drafts = this_weeks.filter(state=ReportState.DRAFT).count()
+        submitted = this_weeks.filter(state=ReportState.SUBMITTED).count()
+        assert drafts >= 2
+        assert submitted >= 2
+        assert drafts + submitted < live.count() / 2
+        assert not StatusReport.objects.filter(week__gt=current).exists()
+
+        rows = selectors.my_week(User.objects.get(username="pm"))
+        states = {row["state"] for row in rows}
+        assert states & {WeekState.TO_DO, WeekState.LATE}
+        assert any(row["draft"] for row in rows)
+        assert any(row["submitted"] for row in rows)
+
+    def test_the_timeline_of_a_live_project_shows_its_weeks(self):
+        project = Project.objects.get(code="DSI-001")
+
+        timeline = selectors.status_timeline(project, count=26)
+
+        states = Counter(week["state"] for week in timeline)
+        assert states[WeekState.SUBMITTED] + states[WeekState.SUBMITTED_LATE] >= 18
+
+    def test_progress_rises_and_the_estimate_to_complete_falls(self):
+        for code, spec in SPECS.items():
+            statuses = statuses_of(code)
+            if len(statuses) < 2:
+                continue
+            assert statuses[-1].progress >= statuses[0].progress, code
+            assert statuses[-1].estimate_to_complete <= statuses[0].estimate_to_complete, code
+            if spec.phase == Phase.EXECUTION:
+                assert statuses[-1].progress > statuses[0].progress, code
+
+    def test_statuses_are_written_in_the_language_of_their_project(self):
+        for report in StatusReport.objects.select_related("project"):
+            language = SPECS[report.project.code].language
+            assert report.achievements in demo.ACHIEVEMENTS[language]
+            assert report.next_steps in demo.NEXT_STEPS[language]
+
+    def test_every_seeded_status_passes_full_clean_and_reads_as_its_week(self):
+        calendar = ReportingCalendar.get()
+        by_week = defaultdict(list)
+        for report in StatusReport.objects.select_related("project"):
+            report.full_clean()
+            by_week[(report.project, report.week)].append(report)
+        for (project, week), reports in by_week.items():
+            state = status.week_state(
+                project=project, week=week, reports=reports, calendar=calendar
+            )
+            assert state != WeekState.NOT_REPORTED, (project.code, week)
+
+
+def schedule_of(project: Project) -> demo.Schedule:
+    return demo.Schedule(
+        project.baseline_start, project.baseline_end, project.forecast_start, project.forecast_end
+    )
+
+
+def statuses_of(code: str) -> list[StatusReport]:
+    """The submitted statuses of project ``code``, oldest week first."""
+    return list(
+        StatusReport.objects.filter(project__code=code, state=ReportState.SUBMITTED).order_by(
+            "week"
+        )
+    )

@@ -9,7 +9,8 @@ from reporting.demo import SeedReport, load_demo
 class Command(BaseCommand):
     help = (
         "Load a demo portfolio (users, objectives, portfolios, programmes, projects, "
-        "milestones) dated from today; running it again creates nothing new. For a local "
+        "milestones, half a year of weekly status reports) dated from today; running it "
+        "again creates nothing new. For a local "
         "machine only: every demo user gets the password in DEMO_PASSWORD (default "
         "pilotage-demo)."
     )
@@ -38,5 +39,5 @@ def summary(report: SeedReport) -> str:
     lines = ["Demo data loaded."]
     for kind in SeedReport.KINDS:
         created, updated = report.created[kind], report.updated[kind]
-        lines.append(f"  {kind + ':':<14} {created:>3} created, {updated:>3} updated")
+        lines.append(f"  {kind + ':':<16} {created:>3} created, {updated:>3} updated")
     return "\n".join(lines)
