@@ -11,10 +11,15 @@ from portfolio.choices import Contribution
 from portfolio.forms import users_with_role
 from portfolio.models import Portfolio, Programme, StrategicObjective
 from projects.choices import Axis, Rating, Weather
-from projects.models import Milestone, Project, ReportingCalendar, StatusReport
+from projects.models import (
+    STATUS_CONTENT_FIELDS,
+    Milestone,
+    Project,
+    ReportingCalendar,
+    StatusReport,
+)
 from projects.rules import reserved_fields
 from projects.selectors import projects_open_to_milestones
-from projects.services import STATUS_CONTENT_FIELDS
 
 OBJECTIVE_PREFIX = "objective_"
 

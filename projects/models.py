@@ -316,6 +316,29 @@ class ReportingCalendar(TimeStampedModel):
         return self.deadline(week, tz) - datetime.timedelta(hours=self.reminder_hours)
 
 
+# The content of a status: what a project manager writes, copied into an amendment,
+# prefilled from last week and exposed by the API.
+STATUS_CONTENT_FIELDS = (
+    "weather",
+    "quality_rating",
+    "quality_comment",
+    "cost_rating",
+    "cost_comment",
+    "delay_rating",
+    "delay_comment",
+    "risk_rating",
+    "risk_comment",
+    "recovery_plan",
+    "recovery_target_date",
+    "progress",
+    "achievements",
+    "next_steps",
+    "attention_points",
+    "decisions_requested",
+    "estimate_to_complete",
+)
+
+
 def rating_field(label):
     return models.CharField(label, max_length=10, choices=Rating, default=Rating.GREEN)
 

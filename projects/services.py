@@ -10,6 +10,7 @@ from pmo.services import model_create, model_update
 from portfolio.models import StrategicObjective
 from projects.choices import ReportState
 from projects.models import (
+    STATUS_CONTENT_FIELDS,
     Milestone,
     Project,
     ProjectObjective,
@@ -89,28 +90,6 @@ def milestone_update(milestone: Milestone, *, actor=None, **data) -> Milestone:
         raise ValidationError({"project": _("A milestone stays in its project.")})
     _refuse_reserved(actor, Milestone, locked, data)
     return model_update(instance=locked, data=data)[0]
-
-
-# The content of a status: what a project manager writes, copied into an amendment.
-STATUS_CONTENT_FIELDS = (
-    "weather",
-    "quality_rating",
-    "quality_comment",
-    "cost_rating",
-    "cost_comment",
-    "delay_rating",
-    "delay_comment",
-    "risk_rating",
-    "risk_comment",
-    "recovery_plan",
-    "recovery_target_date",
-    "progress",
-    "achievements",
-    "next_steps",
-    "attention_points",
-    "decisions_requested",
-    "estimate_to_complete",
-)
 
 
 def _week_taken_error(project: Project, week) -> ValidationError | None:

@@ -29,8 +29,13 @@ from projects.forms import (
     ReportingCalendarForm,
     StatusReportForm,
 )
-from projects.models import Milestone, Project, ReportingCalendar, StatusReport
-from projects.services import STATUS_CONTENT_FIELDS
+from projects.models import (
+    STATUS_CONTENT_FIELDS,
+    Milestone,
+    Project,
+    ReportingCalendar,
+    StatusReport,
+)
 from projects.tables import MilestoneTable, ProjectTable
 
 

@@ -10,7 +10,13 @@ from pmo.roles import Role
 from portfolio.api.serializers import UserSummarySerializer
 from portfolio.forms import users_with_role
 from projects.choices import MilestoneStatus, Rating, ReportState, Weather
-from projects.models import Milestone, Project, ProjectObjective, StatusReport
+from projects.models import (
+    STATUS_CONTENT_FIELDS,
+    Milestone,
+    Project,
+    ProjectObjective,
+    StatusReport,
+)
 
 
 class ProjectObjectiveSerializer(serializers.ModelSerializer):
@@ -172,23 +178,7 @@ class StatusReportSerializer(serializers.ModelSerializer):
             "revision",
             "state",
             "is_current",
-            "weather",
-            "quality_rating",
-            "quality_comment",
-            "cost_rating",
-            "cost_comment",
-            "delay_rating",
-            "delay_comment",
-            "risk_rating",
-            "risk_comment",
-            "recovery_plan",
-            "recovery_target_date",
-            "progress",
-            "achievements",
-            "next_steps",
-            "attention_points",
-            "decisions_requested",
-            "estimate_to_complete",
+            *STATUS_CONTENT_FIELDS,
             "amendment_reason",
             "author",
             "author_detail",

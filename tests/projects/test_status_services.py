@@ -16,8 +16,7 @@ from django.utils import timezone
 from pmo.exceptions import WorkflowError
 from projects import selectors, services
 from projects.choices import Phase, Rating, ReportState, Trend, Weather, WeekState
-from projects.models import Project, StatusReport
-from projects.services import STATUS_CONTENT_FIELDS
+from projects.models import STATUS_CONTENT_FIELDS, Project, StatusReport
 from tests import factories
 
 D = datetime.date
