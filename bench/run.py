@@ -2,8 +2,9 @@
 
     scripts/test-services.sh .venv/bin/python bench/run.py [--projects 1000] [--repeat 15]
 
-Builds a throwaway test database, loads N projects (each with a programme, a manager, a
-sponsor, two objective contributions and four milestones), then times each page and endpoint
+Builds a throwaway test database, loads N projects over 50 project managers (each with a
+programme, a sponsor, two objective contributions, four milestones and four weeks of
+submitted status, the latest one the project's ``last_status``), then times each page and endpoint
 with Django's test client (median and 90th percentile of ``--repeat`` runs after one warm-up)
 and counts its queries. Figures go to ``bench/results/latest.json``.
 """
@@ -42,18 +43,25 @@ TARGETS = [
     ("page", "milestone list", "/milestones/"),
     ("page", "programme list", "/programmes/"),
     ("page", "portfolio list", "/portfolios/"),
-    ("page", "project detail", "/projects/{project}/"),
+    ("page", "project detail (status timeline)", "/projects/{project}/"),
+    ("page", "my week (project manager)", "/my-week/"),
+    ("page", "reporting compliance", "/reporting/compliance/"),
     ("api", "projects (page_size=100)", "/api/v1/projects/?page_size=100"),
     ("api", "milestones (page_size=100)", "/api/v1/milestones/?page_size=100"),
     ("api", "programmes", "/api/v1/programmes/"),
+    ("api", "status-reports (page_size=100)", "/api/v1/status-reports/?page_size=100"),
 ]
 
 
 def load(n_projects: int):
     """Create the portfolio through the factories, in bulk where the factories allow."""
+    from projects import weeks
+    from projects.models import Project
     from tests import factories
 
-    pm = factories.project_manager(username="bench-pm")
+    # 50 project managers with 20 projects each, as in a large PMO.
+    managers = [factories.project_manager(username=f"bench-pm{k}") for k in range(50)]
+    pm = managers[0]
     sponsor = factories.executive(username="bench-exec")
     pmo = factories.pmo_manager(username="bench-pmo")
     portfolios = [factories.PortfolioFactory(owner=pmo) for _ in range(2)]
@@ -65,7 +73,7 @@ def load(n_projects: int):
         project = factories.ProjectFactory(
             portfolio=programme.portfolio,
             programme=programme,
-            project_manager=pm,
+            project_manager=managers[i % len(managers)],
             sponsor=sponsor,
         )
         first = first or project
@@ -75,7 +83,13 @@ def load(n_projects: int):
             factories.MilestoneFactory(
                 project=project, baseline_date=datetime.date(2026, 3 + 2 * k, 15)
             )
-    return pmo, first
+        this_week = weeks.current_week(project.tz)
+        for k in range(4, 0, -1):
+            report = factories.StatusReportFactory(
+                project=project, week=this_week - weeks.ONE_WEEK * k, submitted=True
+            )
+        Project.objects.filter(pk=project.pk).update(last_status=report)
+    return pmo, pm, first
 
 
 def measure(client, url: str, repeat: int) -> dict:
@@ -108,12 +122,16 @@ def main():
     old_config = setup_databases(verbosity=0, interactive=False)
     try:
         started = time.perf_counter()
-        pmo, project = load(args.projects)
+        pmo, pm, project = load(args.projects)
         load_seconds = time.perf_counter() - started
-        client = Client()
-        client.force_login(pmo)
+        clients = {}
+        for user in (pmo, pm):
+            clients[user] = Client()
+            clients[user].force_login(user)
         results = {}
         for kind, name, url in TARGETS:
+            # "My week" is the project manager's page; every other one is read as the PMO.
+            client = clients[pm if url == "/my-week/" else pmo]
             results[name] = {
                 "kind": kind,
                 "url": url,
