@@ -54,36 +54,12 @@ class ProjectRules(rules.ModelRules):
         return manages(user, obj)
 
 
-@rules.register(Milestone)
-class MilestoneRules(rules.ModelRules):
-    def can_add(self, user, parent=None):
-        if is_pmo_manager(user):
-            return True
-        if parent is None:
-            return is_project_manager(user)
-        return manages(user, parent)
+class ProjectRecordRules(rules.ModelRules):
+    """Records kept by a project's manager (milestones, weekly statuses): the PMO writes
+    everywhere, a project manager on the not-ended projects they manage; everyone reads.
 
-    def can_change(self, user, obj=None):
-        if is_pmo_manager(user):
-            return True
-        if obj is None:
-            return is_project_manager(user)
-        return manages(user, obj.project)
-
-
-def reserved_fields(user, model) -> frozenset[str]:
-    """Fields of ``model`` that ``user`` may see but not set."""
-    if is_pmo_manager(user):
-        return frozenset()
-    return PMO_ONLY_PROJECT_FIELDS if model is Project else PMO_ONLY_MILESTONE_FIELDS
-
-
-@rules.register(StatusReport)
-class StatusReportRules(rules.ModelRules):
-    """The project's manager (or a PMO manager) files its status; everyone with a role reads.
-
-    Whether a given step is allowed in the report's state (a submitted report is never
-    edited) is the services' answer (409), not a permission.
+    Whether a step is allowed in a record's state (a submitted status is never edited) is
+    the services' answer (409), not a permission.
     """
 
     def can_add(self, user, parent=None):
@@ -99,6 +75,17 @@ class StatusReportRules(rules.ModelRules):
         if obj is None:
             return is_project_manager(user)
         return manages(user, obj.project)
+
+
+rules.register(Milestone)(ProjectRecordRules)
+rules.register(StatusReport)(ProjectRecordRules)
+
+
+def reserved_fields(user, model) -> frozenset[str]:
+    """Fields of ``model`` that ``user`` may see but not set."""
+    if is_pmo_manager(user):
+        return frozenset()
+    return PMO_ONLY_PROJECT_FIELDS if model is Project else PMO_ONLY_MILESTONE_FIELDS
 
 
 rules.register(ReportingCalendar)(rules.ModelRules)
