@@ -5,7 +5,8 @@ ready) by subclassing :class:`ModelRules` and registering it. Everything else as
 :func:`can`, directly or through ``user.has_perm()`` via :class:`RulesBackend`.
 
 Actions are Django's: ``view``, ``add``, ``change``, ``delete``. ``add`` may be asked with a
-parent object (for example adding a milestone *to this project*).
+parent object (for example adding a milestone *to this project*). A model's rules may add
+workflow actions of their own (``decide`` on a change request): a ``can_<action>`` method.
 """
 
 from django.apps import apps
@@ -53,13 +54,13 @@ def can(user, action: str, target, parent=None) -> bool:
     Models without registered rules are outside the application's rules: nobody but a
     superuser (through Django's own checks) may touch them.
     """
-    if action not in ACTIONS:
-        raise ValueError(f"Unknown action {action!r}")
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
     model = target if isinstance(target, type) else type(target)
     obj = None if isinstance(target, type) else target
     model_rules = rules_for(model)
+    if action not in ACTIONS and not hasattr(model_rules, f"can_{action}"):
+        raise ValueError(f"Unknown action {action!r}")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
     if model_rules is None:
         return False
     if action == "add":

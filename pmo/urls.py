@@ -32,6 +32,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portfolio.urls")),
     path("", include("projects.urls")),
+    path("", include("risks.urls")),
     path("", include("reporting.urls")),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/", include(api_router.urls)),

@@ -42,6 +42,8 @@ class ProjectForm(UserAwareModelForm):
             "baseline_end",
             "forecast_start",
             "forecast_end",
+            "budget_capex",
+            "budget_opex",
             "time_zone",
         ]
         widgets = {

@@ -79,6 +79,22 @@ class Project(CodedModel):
     baseline_end = models.DateField(_("baseline end"), null=True, blank=True)
     forecast_start = models.DateField(_("forecast start"), null=True, blank=True)
     forecast_end = models.DateField(_("forecast end"), null=True, blank=True)
+    budget_capex = models.DecimalField(
+        _("baseline budget, CAPEX"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Authorised investment spending; changed by approved change requests."),
+    )
+    budget_opex = models.DecimalField(
+        _("baseline budget, OPEX"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Authorised operating spending; changed by approved change requests."),
+    )
     objectives = models.ManyToManyField(
         StrategicObjective,
         verbose_name=_("strategic objectives"),
@@ -122,6 +138,10 @@ class Project(CodedModel):
                 | models.Q(forecast_end__isnull=True),
                 name="project_forecast_end_after_start",
             ),
+            models.CheckConstraint(
+                condition=models.Q(budget_capex__gte=0, budget_opex__gte=0),
+                name="project_budget_not_negative",
+            ),
         ]
 
     def __str__(self):
@@ -160,11 +180,72 @@ class Project(CodedModel):
         return weeks.zone(self.time_zone)
 
     @property
+    def budget_total(self) -> Decimal:
+        """The baseline budget, CAPEX and OPEX together (the budget at completion)."""
+        return (self.budget_capex or Decimal("0")) + (self.budget_opex or Decimal("0"))
+
+    def baseline(self) -> dict:
+        """The baseline as it stands: the values a rebaseline records before and after."""
+        return {field: getattr(self, field) for field in BASELINE_FIELDS}
+
+    @property
     def schedule_slip_days(self) -> int | None:
         """Days the forecast end lies after the baseline end (negative: ahead); None if unknown."""
         if self.baseline_end and self.forecast_end:
             return (self.forecast_end - self.baseline_end).days
         return None
+
+
+# What a project is measured against; set by the PMO, moved by approved change requests, and
+# every change of it recorded as a BaselineRevision.
+BASELINE_FIELDS = ("baseline_start", "baseline_end", "budget_capex", "budget_opex")
+
+
+class BaselineRevision(models.Model):
+    """One state of a project's baseline, kept for ever: the first one when the project was
+    baselined, then one per change (a PMO edit or an approved change request)."""
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="baseline_revisions",
+    )
+    number = models.PositiveIntegerField(_("revision"))
+    baseline_start = models.DateField(_("baseline start"), null=True, blank=True)
+    baseline_end = models.DateField(_("baseline end"), null=True, blank=True)
+    budget_capex = models.DecimalField(_("baseline budget, CAPEX"), max_digits=14, decimal_places=2)
+    budget_opex = models.DecimalField(_("baseline budget, OPEX"), max_digits=14, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("baseline revision")
+        verbose_name_plural = _("baseline revisions")
+        ordering = ["project__code", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "number"], name="baseline_revision_number_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return str(
+            _("%(code)s baseline, revision %(number)s")
+            % {"code": self.project.code, "number": self.number}
+        )
+
+    @property
+    def budget_total(self) -> Decimal:
+        return self.budget_capex + self.budget_opex
 
 
 class ProjectObjective(models.Model):

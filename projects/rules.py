@@ -10,6 +10,7 @@ from pmo import rules
 from pmo.roles import is_pmo_manager, is_project_manager
 from projects.choices import ENDED_PHASES
 from projects.models import (
+    BaselineRevision,
     Milestone,
     Project,
     ReportingCalendar,
@@ -28,6 +29,8 @@ PMO_ONLY_PROJECT_FIELDS = frozenset(
         "phase",
         "baseline_start",
         "baseline_end",
+        "budget_capex",
+        "budget_opex",
         "time_zone",
     }
 )
@@ -86,6 +89,17 @@ def reserved_fields(user, model) -> frozenset[str]:
     if is_pmo_manager(user):
         return frozenset()
     return PMO_ONLY_PROJECT_FIELDS if model is Project else PMO_ONLY_MILESTONE_FIELDS
+
+
+@rules.register(BaselineRevision)
+class BaselineRevisionRules(rules.ModelRules):
+    """Baseline revisions are written by the services only (a PMO edit, an approved change)."""
+
+    def can_add(self, user, parent=None):
+        return False
+
+    def can_change(self, user, obj=None):
+        return False
 
 
 rules.register(ReportingCalendar)(rules.ModelRules)

@@ -10,7 +10,9 @@ from pmo.services import model_create, model_update
 from portfolio.models import StrategicObjective
 from projects.choices import ReportState
 from projects.models import (
+    BASELINE_FIELDS,
     STATUS_CONTENT_FIELDS,
+    BaselineRevision,
     Milestone,
     Project,
     ProjectObjective,
@@ -53,25 +55,88 @@ def project_set_objectives(
         row.save()
 
 
+def _has_baseline(project: Project) -> bool:
+    return any(getattr(project, field) for field in BASELINE_FIELDS)
+
+
+def _record_baseline(project: Project, *, actor, reason: str) -> BaselineRevision:
+    """Record the project's baseline as it now stands as its next revision."""
+    last = project.baseline_revisions.order_by("-number").values_list("number", flat=True)
+    revision = BaselineRevision(
+        project=project,
+        number=(last.first() or 0) + 1,
+        reason=reason,
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        **project.baseline(),
+    )
+    revision.full_clean()
+    revision.save()
+    return revision
+
+
+def current_baseline_revision(project: Project, *, actor) -> BaselineRevision:
+    """The revision matching the project's baseline now, recorded first if there is none
+    (a project baselined before revisions were kept)."""
+    revision = project.baseline_revisions.order_by("-number").first()
+    if revision is None or any(
+        getattr(revision, field) != getattr(project, field) for field in BASELINE_FIELDS
+    ):
+        revision = _record_baseline(project, actor=actor, reason=_("Baseline as found"))
+    return revision
+
+
 @transaction.atomic
 def project_create(*, actor=None, objectives=None, **data) -> Project:
-    """Create a project (a PMO manager's act), with its contributions to objectives."""
+    """Create a project (a PMO manager's act), with its contributions to objectives and, when
+    it has one, the first revision of its baseline."""
     _refuse_reserved(actor, Project, None, data)
     project = model_create(model=Project, data=data)
     if objectives:
         project_set_objectives(project, contributions=objectives)
+    if _has_baseline(project):
+        _record_baseline(project, actor=actor, reason=_("Initial baseline"))
     return project
 
 
 @transaction.atomic
 def project_update(project: Project, *, actor=None, objectives=None, **data) -> Project:
-    """Change a project; the row is locked so that two editors do not interleave."""
+    """Change a project; the row is locked so that two editors do not interleave. A change of
+    the baseline is recorded as a new baseline revision."""
     locked = Project.objects.select_for_update().get(pk=project.pk)
     _refuse_reserved(actor, Project, locked, data)
-    locked, _changed = model_update(instance=locked, data=data)
+    had_baseline = _has_baseline(locked)
+    if had_baseline and set(BASELINE_FIELDS) & data.keys():
+        current_baseline_revision(locked, actor=actor)
+    locked, changed = model_update(instance=locked, data=data)
     if objectives is not None:
         project_set_objectives(locked, contributions=objectives)
+    if set(BASELINE_FIELDS) & set(changed):
+        reason = _("Baseline changed by the PMO") if had_baseline else _("Initial baseline")
+        _record_baseline(locked, actor=actor, reason=reason)
     return locked
+
+
+@transaction.atomic
+def project_rebaseline(
+    project: Project, *, actor, reason: str, **changes
+) -> tuple[BaselineRevision, BaselineRevision]:
+    """Move a project's baseline (dates, budget by nature) and record it; returns the
+    revisions before and after. The project row is locked, so two rebaselines in flight
+    apply one after the other, each on the other's result.
+
+    Used by change control: the caller has decided the change, this only applies it.
+    """
+    unknown = set(changes) - set(BASELINE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not baseline fields: {sorted(unknown)}")
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    before = current_baseline_revision(locked, actor=actor)
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.full_clean()
+    locked.save(update_fields=[*changes, "updated_at"])
+    after = _record_baseline(locked, actor=actor, reason=reason)
+    return before, after
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from django.views.generic import FormView, TemplateView, View
 from pmo.exceptions import CONCURRENT_CONFLICT_MESSAGE, WorkflowError
 from pmo.rules import can
 from pmo.views import ObjectDetailView, ObjectEditView, ObjectListView, RuleRequiredMixin
-from projects import selectors, services, status, weeks
+from projects import panels, selectors, services, status, weeks
 from projects.choices import Axis, ReportState, Trend, WeekState
 from projects.filtersets import MilestoneFilterSet, ProjectFilterSet
 from projects.forms import (
@@ -74,6 +74,10 @@ class ProjectDetailView(ObjectDetailView):
         this_week = timeline[-1]
         if can_file and this_week["report"] is None:
             context["file_week_url"] = status_edit_url(project, this_week["week"])
+        context["baseline_revisions"] = list(
+            project.baseline_revisions.select_related("recorded_by").order_by("-number")
+        )
+        context["panels"] = panels.render_context(self.request, project)
         return context
 
 

@@ -17,8 +17,6 @@ there is left alone. Running it twice the same day writes nothing; running it on
 moves the dates forward and files the weeks gone by since.
 """
 
-# Names are typeset as people write them, with en dashes (U+2013) between their parts.
-# ruff: noqa: RUF001
 
 import datetime
 import enum

@@ -7,3 +7,6 @@ class RisksConfig(AppConfig):
 
     name = "risks"
     verbose_name = _("Risks and changes")
+
+    def ready(self):
+        from risks import panels, rules  # noqa: F401  (registers the rules and project panels)

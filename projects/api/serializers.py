@@ -104,6 +104,8 @@ class ProjectSerializer(serializers.ModelSerializer):
             "baseline_end",
             "forecast_start",
             "forecast_end",
+            "budget_capex",
+            "budget_opex",
             "time_zone",
             "schedule_slip_days",
             "objectives",
