@@ -17,7 +17,6 @@ there is left alone. Running it twice the same day writes nothing; running it on
 moves the dates forward and files the weeks gone by since.
 """
 
-
 import datetime
 import enum
 import hashlib
