@@ -4,7 +4,8 @@
 
 Builds a throwaway test database, loads N projects over 50 project managers (each with a
 programme, a sponsor, two objective contributions, four milestones and four weeks of
-submitted status, the latest one the project's ``last_status``), then times each page and endpoint
+submitted status, the latest one the project's ``last_status``; ten risks spread over the heat
+map, three actions, a decision and two change requests), then times each page and endpoint
 with Django's test client (median and 90th percentile of ``--repeat`` runs after one warm-up)
 and counts its queries. Figures go to ``bench/results/latest.json``.
 """
@@ -46,10 +47,20 @@ TARGETS = [
     ("page", "project detail (status timeline)", "/projects/{project}/"),
     ("page", "my week (project manager)", "/my-week/"),
     ("page", "reporting compliance", "/reporting/compliance/"),
+    ("page", "risk register with heat map", "/raid/risks/"),
+    ("page", "risk register, residual heat map", "/raid/risks/?basis=residual&live=true"),
+    ("page", "issue list", "/raid/issues/"),
+    ("page", "action list, overdue", "/raid/actions/?overdue=true"),
+    ("page", "decision list", "/raid/decisions/"),
+    ("page", "change request list", "/changes/"),
     ("api", "projects (page_size=100)", "/api/v1/projects/?page_size=100"),
     ("api", "milestones (page_size=100)", "/api/v1/milestones/?page_size=100"),
     ("api", "programmes", "/api/v1/programmes/"),
     ("api", "status-reports (page_size=100)", "/api/v1/status-reports/?page_size=100"),
+    ("api", "risks (page_size=100)", "/api/v1/risks/?page_size=100"),
+    ("api", "risks, score 15+ (page_size=100)", "/api/v1/risks/?score_min=15&page_size=100"),
+    ("api", "actions (page_size=100)", "/api/v1/actions/?page_size=100"),
+    ("api", "change-requests (page_size=100)", "/api/v1/change-requests/?page_size=100"),
 ]
 
 
@@ -89,7 +100,54 @@ def load(n_projects: int):
                 project=project, week=this_week - weeks.ONE_WEEK * k, submitted=True
             )
         Project.objects.filter(pk=project.pk).update(last_status=report)
+        load_raid(project, i)
     return pmo, pm, first
+
+
+def load_raid(project, i: int) -> None:
+    """Ten risks over the heat map, three actions (one overdue), a decision, two changes."""
+    from django.utils import timezone
+
+    from risks.choices import ActionStatus, ChangeState
+    from risks.models import Action, ChangeRequest, Decision, Risk
+
+    manager = project.project_manager
+    today = timezone.localdate()
+    Risk.objects.bulk_create(
+        Risk(
+            project=project,
+            title=f"Risk {k} of {project.code}",
+            probability=1 + (i + k) % 5,
+            impact=1 + (i + 2 * k) % 5,
+            residual_probability=1 + (i + k) % 3,
+            residual_impact=1 + k % 3,
+            owner=manager,
+            next_review_date=today + datetime.timedelta(days=k * 7 - 20),
+        )
+        for k in range(10)
+    )
+    Action.objects.bulk_create(
+        Action(
+            project=project,
+            title=f"Action {k} of {project.code}",
+            owner=manager,
+            due_date=today + datetime.timedelta(days=10 * k - 5),
+            status=ActionStatus.OPEN,
+        )
+        for k in range(3)
+    )
+    Decision.objects.create(project=project, title="Go or no-go", requested_by=manager)
+    ChangeRequest.objects.bulk_create(
+        ChangeRequest(
+            project=project,
+            title=f"Change {k} of {project.code}",
+            cost_delta_capex=10_000 * (k + 1),
+            schedule_delta_days=15,
+            requested_by=manager,
+            state=(ChangeState.DRAFT, ChangeState.SUBMITTED)[k],
+        )
+        for k in range(2)
+    )
 
 
 def measure(client, url: str, repeat: int) -> dict:
@@ -144,6 +202,7 @@ def main():
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "projects": args.projects,
         "milestones": args.projects * 4,
+        "risks": args.projects * 10,
         "repeat": args.repeat,
         "load_seconds": round(load_seconds, 1),
         "database": connection.vendor,

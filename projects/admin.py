@@ -1,7 +1,9 @@
 from django.contrib import admin
 
 from pmo.admin import RulesAdmin
+from projects import services
 from projects.models import (
+    BaselineRevision,
     Milestone,
     Project,
     ProjectObjective,
@@ -45,6 +47,30 @@ class ProjectAdmin(RulesAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The same fields as on the pages: the PMO's to set, everyone else's to read.
         return sorted(reserved_fields(request.user, Project))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A baseline set or moved here is recorded like one moved from the pages.
+        services.baseline_record_if_changed(obj, actor=request.user)
+
+
+@admin.register(BaselineRevision)
+class BaselineRevisionAdmin(RulesAdmin):
+    """The history of projects' baselines; written by the services only."""
+
+    list_display = [
+        "project",
+        "number",
+        "baseline_start",
+        "baseline_end",
+        "budget_capex",
+        "budget_opex",
+        "reason",
+        "recorded_by",
+        "recorded_at",
+    ]
+    search_fields = ["project__code", "reason"]
+    list_select_related = ["project", "recorded_by"]
 
 
 @admin.register(Milestone)

@@ -86,6 +86,21 @@ def current_baseline_revision(project: Project, *, actor) -> BaselineRevision:
 
 
 @transaction.atomic
+def baseline_record_if_changed(project: Project, *, actor) -> BaselineRevision | None:
+    """Record the project's baseline when it differs from its last revision (a write that
+    did not go through project_update, such as the admin's); returns the new revision."""
+    if not _has_baseline(project):
+        return None
+    last = project.baseline_revisions.order_by("-number").first()
+    if last is not None and all(
+        getattr(last, field) == getattr(project, field) for field in BASELINE_FIELDS
+    ):
+        return None
+    reason = _("Baseline changed by the PMO") if last is not None else _("Initial baseline")
+    return _record_baseline(project, actor=actor, reason=reason)
+
+
+@transaction.atomic
 def project_create(*, actor=None, objectives=None, **data) -> Project:
     """Create a project (a PMO manager's act), with its contributions to objectives and, when
     it has one, the first revision of its baseline."""

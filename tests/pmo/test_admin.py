@@ -1,6 +1,7 @@
 """The admin follows the same rules as the pages: who opens, reads, changes and adds what."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -52,6 +53,8 @@ def project_post(project, **overrides):
         "baseline_end": iso(project.baseline_end),
         "forecast_start": iso(project.forecast_start),
         "forecast_end": iso(project.forecast_end),
+        "budget_capex": str(project.budget_capex),
+        "budget_opex": str(project.budget_opex),
         "time_zone": project.time_zone,
         "milestones-TOTAL_FORMS": "0",
         "milestones-INITIAL_FORMS": "0",
@@ -158,6 +161,33 @@ def test_a_staff_pmo_manager_changes_reserved_fields_in_the_admin(
     assert response.status_code == 302
     stored = Project.objects.get(pk=project.pk)
     assert (stored.phase, stored.project_manager) == (Phase.CLOSING, other_pm_user)
+
+
+@pytest.mark.django_db
+def test_a_baseline_moved_in_the_admin_is_recorded_as_a_revision(admin_as, pmo_user, project):
+    # The factory stores the project directly: its baseline has no revision yet.
+    response = admin_as(pmo_user).post(
+        change_url(project), project_post(project, budget_capex="450000.00")
+    )
+
+    assert response.status_code == 302
+    revisions = list(project.baseline_revisions.order_by("number"))
+    assert [(r.number, r.budget_capex, r.recorded_by) for r in revisions] == [
+        (1, Decimal("450000.00"), pmo_user)
+    ]
+
+
+@pytest.mark.django_db
+def test_saving_a_project_in_the_admin_without_moving_its_baseline_records_nothing_new(
+    admin_as, pmo_user, project
+):
+    client = admin_as(pmo_user)
+    client.post(change_url(project), project_post(project, budget_capex="450000.00"))
+    project.refresh_from_db()
+
+    client.post(change_url(project), project_post(project, name="Renamed"))
+
+    assert project.baseline_revisions.count() == 1
 
 
 @pytest.mark.django_db

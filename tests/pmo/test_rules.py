@@ -333,4 +333,5 @@ def test_module_perms_are_given_to_users_with_a_role_only(exec_user, no_role_use
     assert exec_user.has_module_perms("projects") is True
     assert exec_user.has_module_perms("portfolio") is True
     assert no_role_user.has_module_perms("projects") is False
-    assert exec_user.has_module_perms("risks") is False
+    assert exec_user.has_module_perms("risks") is True
+    assert exec_user.has_module_perms("authtoken") is False
