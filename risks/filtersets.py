@@ -231,6 +231,9 @@ class ActionFilterSet(ScopedFilterSet):
 
 class DecisionFilterSet(ScopedFilterSet):
     search_fields = ("title", "context", "options", "outcome", "project__code", "project__name")
+    # A decision has no owner: who asked and who decided stand in its place.
+    owner = None
+    mine = None
     state = django_filters.MultipleChoiceFilter(choices=DecisionState.choices, label=_("State"))
     requested_by = django_filters.ModelChoiceFilter(
         queryset=get_user_model().objects.all(), label=_("Requested by")

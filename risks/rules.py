@@ -8,7 +8,7 @@ state is the services' answer (409), not a permission.
 """
 
 from pmo import rules
-from pmo.roles import is_executive, is_pmo_manager, is_project_manager
+from pmo.roles import has_any_role, is_executive, is_pmo_manager, is_project_manager
 from projects.models import Project
 from projects.rules import manages
 from risks.models import Action, ChangeRequest, Decision, Issue, Risk, RiskPolicy
@@ -44,8 +44,11 @@ rules.register(Issue)(RaidRules)
 @rules.register(Action)
 class ActionRules(RaidRules):
     def can_change(self, user, obj=None):
-        if obj is not None and obj.owner_id == user.pk and user.pk is not None:
-            return rules.ModelRules.can_view(self, user, obj)
+        if obj is None:
+            # Anyone may own an action: whether they may change this one is for the object.
+            return has_any_role(user)
+        if obj.owner_id == user.pk and user.pk is not None:
+            return has_any_role(user)
         return super().can_change(user, obj)
 
 

@@ -30,7 +30,7 @@ def in_programme(programme) -> Q:
 
 
 def risk_list() -> QuerySet[Risk]:
-    return Risk.objects.select_related(*SCOPE_RELATED, "owner", "escalated_by")
+    return Risk.objects.select_related(*SCOPE_RELATED, "owner", "escalated_by", "closed_by")
 
 
 def issue_list() -> QuerySet[Issue]:

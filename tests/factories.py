@@ -1,6 +1,7 @@
 """Factories of every app (factory_boy), one per model."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
@@ -12,6 +13,8 @@ from portfolio.models import Portfolio, Programme, StrategicObjective
 from projects import weeks
 from projects.choices import Phase, ReportState, Weather
 from projects.models import Milestone, Project, ProjectObjective, StatusReport
+from risks.choices import ActionStatus, ChangeState, DecisionState, RiskStatus
+from risks.models import Action, ChangeRequest, Decision, Issue, Risk
 
 TEST_PASSWORD = "a-long-test-password"
 
@@ -95,6 +98,8 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     baseline_end = datetime.date(2026, 12, 18)
     forecast_start = datetime.date(2026, 1, 5)
     forecast_end = datetime.date(2026, 12, 18)
+    budget_capex = Decimal("400000.00")
+    budget_opex = Decimal("100000.00")
 
 
 class ProjectObjectiveFactory(factory.django.DjangoModelFactory):
@@ -137,3 +142,72 @@ class StatusReportFactory(factory.django.DjangoModelFactory):
     weather = Weather.SUNNY
     progress = 40
     author = factory.LazyAttribute(lambda o: o.project.project_manager)
+
+
+# --- RAID log and change control ----------------------------------------------------------
+# These store rows directly (no workflow): use the risks services to walk a workflow.
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    """An open risk of a project, scored 3 × 4, owned by the project's manager."""
+
+    class Meta:
+        model = Risk
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Risk {n}")
+    probability = 3
+    impact = 4
+    owner = factory.LazyAttribute(lambda o: o.project.project_manager if o.project else None)
+    status = RiskStatus.OPEN
+
+
+class IssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Issue
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Issue {n}")
+    owner = factory.LazyAttribute(lambda o: o.project.project_manager if o.project else None)
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    """An open action of a project, due in two weeks."""
+
+    class Meta:
+        model = Action
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")
+    owner = factory.LazyAttribute(lambda o: o.project.project_manager)
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+    status = ActionStatus.OPEN
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    """A decision requested by the project's manager."""
+
+    class Meta:
+        model = Decision
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Decision {n}")
+    context = "Needed to go on."
+    options = "A or B."
+    requested_by = factory.LazyAttribute(lambda o: o.project.project_manager)
+    state = DecisionState.REQUESTED
+
+
+class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    """A draft change request adding 50,000 CAPEX and 30 days, by the project's manager."""
+
+    class Meta:
+        model = ChangeRequest
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Change {n}")
+    description = "Extra interface asked by the business."
+    cost_delta_capex = Decimal("50000.00")
+    schedule_delta_days = 30
+    requested_by = factory.LazyAttribute(lambda o: o.project.project_manager)
+    state = ChangeState.DRAFT

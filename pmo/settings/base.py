@@ -202,8 +202,11 @@ API_MAX_PAGE_SIZE = 500
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pilotage API",
     "DESCRIPTION": (
-        "Portfolio data for integrations: portfolios, programmes, objectives, projects and "
-        "milestones. Authenticate with `Authorization: Token <key>`; obtain a key at "
+        "Portfolio data for integrations: portfolios, programmes, objectives, projects, "
+        "milestones, weekly statuses, the RAID log (risks, issues, actions, decisions) and "
+        "change requests. Workflow steps are actions on a resource "
+        "(`change-requests/{id}/approve/`); a step the state does not allow answers 409 with "
+        "the reason. Authenticate with `Authorization: Token <key>`; obtain a key at "
         "`/api/v1/auth/token/`."
     ),
     "VERSION": "1.0.0",
@@ -215,6 +218,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PhaseEnum": "projects.choices.Phase",
         "RatingEnum": "projects.choices.Rating",
+        # "status" and "state" mean different things per resource: name each set.
+        "MilestoneStatusEnum": "projects.choices.MilestoneStatus",
+        "ReportStateEnum": "projects.choices.ReportState",
+        "RiskStatusEnum": "risks.choices.RiskStatus",
+        "IssueStatusEnum": "risks.choices.IssueStatus",
+        "ActionStatusEnum": "risks.choices.ActionStatus",
+        "DecisionStateEnum": "risks.choices.DecisionState",
+        "ChangeStateEnum": "risks.choices.ChangeState",
     },
 }
 

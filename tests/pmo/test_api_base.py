@@ -26,9 +26,24 @@ RESOURCES = [
     "projects",
     "milestones",
     "status-reports",
+    "risks",
+    "issues",
+    "actions",
+    "decisions",
+    "change-requests",
 ]
 # Workflow steps offered as actions on one row.
-ACTIONS = [f"{API}/status-reports/{{id}}/submit/", f"{API}/status-reports/{{id}}/amend/"]
+ACTIONS = [
+    f"{API}/{resource}/{{id}}/{step}/"
+    for resource, steps in (
+        ("status-reports", ("submit", "amend")),
+        ("risks", ("escalate", "close", "occurred")),
+        ("issues", ("resolve",)),
+        ("decisions", ("take", "withdraw")),
+        ("change-requests", ("submit", "withdraw", "approve", "reject", "implement")),
+    )
+    for step in steps
+]
 
 
 # ------------------------------------------------------------------------------
