@@ -120,7 +120,11 @@ def project_update(project: Project, *, actor=None, objectives=None, **data) -> 
     locked = Project.objects.select_for_update().get(pk=project.pk)
     _refuse_reserved(actor, Project, locked, data)
     had_baseline = _has_baseline(locked)
-    if had_baseline and set(BASELINE_FIELDS) & data.keys():
+    # A form posts the baseline unchanged with every edit: only a real move is recorded.
+    moves_baseline = any(
+        data[field] != getattr(locked, field) for field in set(BASELINE_FIELDS) & data.keys()
+    )
+    if had_baseline and moves_baseline:
         current_baseline_revision(locked, actor=actor)
     locked, changed = model_update(instance=locked, data=data)
     if objectives is not None:

@@ -94,7 +94,11 @@ def risk_update(risk: Risk, *, actor=None, **data) -> Risk:
             {"status": _("Close a risk or mark it occurred with the step of its own.")}
         )
     _check_scope(actor, Risk, data, instance=locked)
-    return model_update(instance=locked, data=data)[0]
+    locked, changed = model_update(instance=locked, data=data)
+    if changed:
+        # The scores are the database's: read them back, or the caller shows the old ones.
+        locked.refresh_from_db(fields=["score", "residual_score"])
+    return locked
 
 
 @transaction.atomic

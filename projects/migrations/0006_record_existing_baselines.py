@@ -16,12 +16,8 @@ def record(apps, schema_editor):
             )
 
 
-def forget(apps, schema_editor):
-    BaselineRevision = apps.get_model("projects", "BaselineRevision")
-    BaselineRevision.objects.filter(number=1, reason="Initial baseline").delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("projects", "0005_baseline_budget_and_revisions")]
 
-    operations = [migrations.RunPython(record, forget)]
+    # Going back keeps the revisions: they are history, and 0005 drops them with its table.
+    operations = [migrations.RunPython(record, migrations.RunPython.noop)]

@@ -1,6 +1,7 @@
 """Pages of projects and milestones: who sees what, forms, reserved fields, lists."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -85,6 +86,8 @@ def project_data(project, **overrides):
         "baseline_end": iso(project.baseline_end),
         "forecast_start": iso(project.forecast_start),
         "forecast_end": iso(project.forecast_end),
+        "budget_capex": str(project.budget_capex),
+        "budget_opex": str(project.budget_opex),
     }
     data.update(overrides)
     return data
@@ -288,6 +291,8 @@ def new_project_data(pm_user, exec_user):
         "baseline_end": "2026-11-27",
         "forecast_start": "2026-02-02",
         "forecast_end": "2026-12-11",
+        "budget_capex": "1200000",
+        "budget_opex": "300000",
     }
 
 
@@ -309,6 +314,9 @@ def test_a_valid_project_is_created_with_its_contributions_and_shown(
     assert dict(project.contributions.values_list("objective__code", "contribution")) == {
         "OBJ-GROW": 3
     }
+    assert list(project.baseline_revisions.values_list("number", "budget_capex")) == [
+        (1, Decimal("1200000"))
+    ]
 
 
 @pytest.mark.django_db
