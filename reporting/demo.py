@@ -1,20 +1,26 @@
-"""The demo portfolio behind ``manage.py seed_demo``: people, structure, projects, milestones
-and half a year of weekly statuses.
+"""The demo portfolio behind ``manage.py seed_demo``: people, structure, projects with their
+budgets, milestones, half a year of weekly statuses, the RAID log and change requests.
 
 Every date is computed from the day of loading, without randomness (variations come from a
 project's rank among the projects of its phase, or its place in PROJECTS and the week), so that
 whatever the day the portfolio looks alive: projects under way, milestones reached, a few
 overdue or slipping, some coming up; statuses mostly steady, a few projects sliding into the
 red and some recovering, weeks missed, reports filed late, a few amended, this week's partly
-filed.
+filed; risks all over the heat map, a few escalated and more proposed for escalation, actions
+and decisions overdue, change requests in every state, the approved ones having moved their
+project's baseline.
 
 Loading is idempotent. Rows are found by natural key (username, code, project and milestone
 name); a missing row is created through the services, so that model validation runs, and an
 existing one is brought back to the demo values through the update services. Weekly statuses
 are keyed on project, week and revision: only the weeks missing are filed (through the status
 services, so every rule holds and each project's latest status follows), and what is already
-there is left alone. Running it twice the same day writes nothing; running it on a later day
-moves the dates forward and files the weeks gone by since.
+there is left alone. Risks, issues, decisions and actions are keyed on where they are held
+and their title, change requests on project and title: a missing one is created and walked
+through its steps there and then (escalated, closed, taken, submitted, approved...), never
+again afterwards, so that no change is approved twice; an existing one still open is only
+brought back to its demo values and dates. Running it twice the same day writes nothing;
+running it on a later day moves the dates forward and files the weeks gone by since.
 """
 
 import datetime
@@ -45,7 +51,7 @@ from portfolio.services import (
 )
 from projects import weeks
 from projects.choices import ACTIVE_PHASES, Axis, Phase, Rating, ReportState, Weather
-from projects.models import Project, ReportingCalendar, StatusReport
+from projects.models import BaselineRevision, Project, ReportingCalendar, StatusReport
 from projects.services import (
     milestone_create,
     milestone_update,
@@ -56,6 +62,39 @@ from projects.services import (
     status_report_create,
     status_report_submit,
     status_report_update,
+)
+from risks.choices import (
+    ActionOrigin,
+    ActionStatus,
+    ChangeState,
+    RiskCategory,
+    RiskResponse,
+    RiskStatus,
+    Severity,
+)
+from risks.models import Action, ChangeRequest, Decision, Issue, Risk
+from risks.services import (
+    SCOPE_FIELDS,
+    action_create,
+    action_update,
+    change_request_approve,
+    change_request_create,
+    change_request_implement,
+    change_request_reject,
+    change_request_submit,
+    change_request_withdraw,
+    decision_create,
+    decision_take,
+    decision_update,
+    decision_withdraw,
+    issue_create,
+    issue_resolve,
+    issue_update,
+    risk_close,
+    risk_create,
+    risk_escalate,
+    risk_mark_occurred,
+    risk_update,
 )
 
 # For `make run` on a local machine only: every demo account shares this well-known password.
@@ -729,6 +768,52 @@ UAT_OFFSETS = (12, -12, 25, -4, 18, -20, 8, 40, 27, -6, 15, 3)
 # time or slipping by 2 weeks to 3 months, a few ahead.
 SLIPS = (0, 35, 14, 0, -10, 60, 21, 0, 90, 45, -5, 28)
 
+# Each project's baseline budget as it stands today, CAPEX and OPEX in euros. A project whose
+# baseline an approved change request of the demo moved (see CHANGES) was first baselined at
+# this minus the change.
+BUDGETS = {
+    "DSI-001": (Decimal("2400000"), Decimal("650000")),
+    "DSI-002": (Decimal("2100000"), Decimal("540000")),
+    "DSI-003": (Decimal("780000"), Decimal("220000")),
+    "DSI-004": (Decimal("120000"), Decimal("480000")),
+    "DSI-005": (Decimal("1150000"), Decimal("260000")),
+    "DSI-006": (Decimal("890000"), Decimal("180000")),
+    "DSI-007": (Decimal("640000"), Decimal("410000")),
+    "DSI-008": (Decimal("180000"), Decimal("90000")),
+    "DSI-009": (Decimal("1600000"), Decimal("300000")),
+    "DSI-010": (Decimal("1350000"), Decimal("420000")),
+    "DSI-011": (Decimal("720000"), Decimal("160000")),
+    "DSI-012": (Decimal("260000"), Decimal("140000")),
+    "DSI-013": (Decimal("210000"), Decimal("60000")),
+    "DSI-014": (Decimal("340000"), Decimal("80000")),
+    "DSI-015": (Decimal("980000"), Decimal("720000")),
+    "DSI-016": (Decimal("450000"), Decimal("380000")),
+    "DSI-017": (Decimal("1240000"), Decimal("310000")),
+    "DSI-018": (Decimal("690000"), Decimal("150000")),
+    "DSI-019": (Decimal("160000"), Decimal("240000")),
+    "DSI-020": (Decimal("1900000"), Decimal("850000")),
+    "DSI-021": (Decimal("280000"), Decimal("95000")),
+    "DSI-022": (Decimal("190000"), Decimal("40000")),
+    "DSI-023": (Decimal("1650000"), Decimal("230000")),
+    "DSI-024": (Decimal("420000"), Decimal("110000")),
+    "DSI-025": (Decimal("380000"), Decimal("210000")),
+    "OPS-001": (Decimal("1450000"), Decimal("190000")),
+    "OPS-002": (Decimal("1750000"), Decimal("340000")),
+    "OPS-003": (Decimal("560000"), Decimal("140000")),
+    "OPS-004": (Decimal("1300000"), Decimal("170000")),
+    "OPS-005": (Decimal("620000"), Decimal("70000")),
+    "OPS-006": (Decimal("1050000"), Decimal("280000")),
+    "OPS-007": (Decimal("480000"), Decimal("260000")),
+    "OPS-008": (Decimal("150000"), Decimal("390000")),
+    "OPS-009": (Decimal("90000"), Decimal("230000")),
+    "OPS-010": (Decimal("3200000"), Decimal("150000")),
+    "OPS-011": (Decimal("310000"), Decimal("120000")),
+    "OPS-012": (Decimal("60000"), Decimal("280000")),
+    "OPS-013": (Decimal("180000"), Decimal("40000")),
+    "OPS-014": (Decimal("2600000"), Decimal("200000")),
+    "OPS-015": (Decimal("3800000"), Decimal("50000")),
+}
+
 
 # ------------------------------------------------------------------------------
 # Dates
@@ -1271,9 +1356,9 @@ class StatusHistory:
             decision = DECISIONS_REQUESTED.get(red[-1])
             content["decisions_requested"] = decision[language] if decision else ""
             content["attention_points"] = content[f"{red[0]}_comment"]
-        # The budget is a round sum by project; what is left shrinks as the work gets done,
-        # plus the overrun the story's cost rating admits to (a passing amber week does not).
-        budget = 150_000 + 60_000 * (self.index % 9)
+        # What is left of the project's budget shrinks as the work gets done, plus the overrun
+        # the story's cost rating admits to (a passing amber week does not).
+        budget = sum(BUDGETS[self.spec.code])
         cost = self._story_ratings(monday)[Axis.COST]
         overrun = {Rating.GREEN: 100, Rating.AMBER: 106, Rating.RED: 115}[cost]
         left = budget * (100 - progress) * overrun // 10_000
@@ -1291,6 +1376,1287 @@ class StatusHistory:
         else:
             changes = {"progress": max(content["progress"] - 3, 0)}
         return AmendmentPlan(AMENDMENTS[kind][language], changes, at)
+
+
+# ------------------------------------------------------------------------------
+# The RAID log and change control
+# ------------------------------------------------------------------------------
+
+# The language of the entries held on a programme or a portfolio (a project's is its own).
+SCOPE_LANGUAGES = {
+    "PRG-ERP": "fr",
+    "PRG-CLIENT": "fr",
+    "PRG-DATA": "en",
+    "PRG-USINE": "fr",
+    "PRG-SUPPLY": "en",
+    "DSI": "fr",
+    "OPS": "en",
+}
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def meeting_label(name: str, day: datetime.date, language: str) -> str:
+    """A meeting as it is called in its language: “Copil ERP One du 12/03/2025”, “Copil Data &
+    AI, 12 March 2025”."""
+    if language == "fr":
+        return f"{name} du {day:%d/%m/%Y}"
+    return f"{name}, {day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class RiskSpec:
+    """A risk of the demo, held on ``scope`` (the code of a project, programme or portfolio).
+
+    ``residual`` is the residual (probability, impact); ``review_in`` and ``age`` count days
+    from today (the next review, negative when overdue) and back (when it was logged). A
+    non-empty ``escalation`` escalates it with that note, ``closure`` closes it and
+    ``occurrence`` marks it occurred (opening its issue), each with that note.
+    """
+
+    scope: str
+    title: str
+    category: RiskCategory
+    probability: int
+    impact: int
+    response: RiskResponse
+    mitigation: str = ""
+    description: str = ""
+    residual: tuple[int, int] | None = None
+    status: RiskStatus = RiskStatus.OPEN
+    owner: str | None = None
+    review_in: int = 30
+    escalation: str = ""
+    closure: str = ""
+    occurrence: str = ""
+    age: int = 60
+
+    @property
+    def stays_live(self) -> bool:
+        return not (self.closure or self.occurrence)
+
+
+@dataclass(frozen=True)
+class IssueSpec:
+    """An issue of the demo; resolved (``resolution``) or open, ``target_in`` days from today."""
+
+    scope: str
+    title: str
+    severity: Severity
+    description: str = ""
+    target_in: int | None = None
+    owner: str | None = None
+    resolution: str = ""
+    age: int = 30
+
+
+@dataclass(frozen=True)
+class DecisionSpec:
+    """A decision of the demo: requested, then taken (``outcome``, by ``decided_by``
+    ``decided_ago`` days ago, in the ``committee`` if named) or withdrawn, or still pending.
+    ``risk`` and ``issue`` are titles of entries of the same scope it is about."""
+
+    scope: str
+    title: str
+    context: str = ""
+    options: str = ""
+    needed_in: int | None = None
+    outcome: str = ""
+    decided_by: str = ""
+    decided_ago: int = 0
+    committee: str = ""
+    withdrawn: bool = False
+    risk: str = ""
+    issue: str = ""
+    age: int = 30
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """An action of the demo, due ``due_in`` days from today. ``source`` is the title of the
+    risk, issue or decision of the same scope it came out of; a meeting's is ``meeting``, held
+    ``meeting_ago`` days ago."""
+
+    scope: str
+    title: str
+    due_in: int
+    status: ActionStatus = ActionStatus.OPEN
+    origin: ActionOrigin = ActionOrigin.OTHER
+    source: str = ""
+    meeting: str = ""
+    meeting_ago: int = 0
+    owner: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ChangeSpec:
+    """A change request of the demo, walked to ``state`` when it is created: drafted by the
+    project's manager ``age`` days ago, then submitted, decided by ``decided_by`` (with
+    ``reason``), implemented or withdrawn. Its schedule change is a number of ``days``, so that
+    it means the same whatever the day of loading."""
+
+    project: str
+    title: str
+    state: ChangeState
+    description: str
+    capex: Decimal = Decimal("0")
+    opex: Decimal = Decimal("0")
+    days: int | None = None
+    scope_impact: str = ""
+    quality_impact: str = ""
+    decided_by: str = "exec"
+    reason: str = ""
+    age: int = 40
+
+    @property
+    def moved_the_baseline(self) -> bool:
+        return self.state in (ChangeState.APPROVED, ChangeState.IMPLEMENTED)
+
+
+class RiskTemplate(NamedTuple):
+    """An everyday risk of a project, in both languages: what may happen, the response and
+    the action that carries it out (none for a risk accepted as it is)."""
+
+    category: RiskCategory
+    response: RiskResponse
+    title: dict[str, str]
+    mitigation: dict[str, str]
+    action: dict[str, str] | None
+
+
+_C, _R = RiskCategory, RiskResponse
+
+# 19 of them: stepping through them 5 at a time (see everyday_raid) never meets one twice in
+# a project.
+RISK_TEMPLATES = (
+    RiskTemplate(
+        _C.RESOURCES,
+        _R.REDUCE,
+        {"fr": "Départ d'un expert clé de l'intégrateur", "en": "A key integrator expert leaves"},
+        {
+            "fr": "Un binôme formé sur chaque domaine, paramétrages documentés au fil de l'eau.",
+            "en": "A back-up trained on each area, configuration documented as it goes.",
+        },
+        {"fr": "Nommer un binôme pour chaque expert clé", "en": "Name a back-up for each expert"},
+    ),
+    RiskTemplate(
+        _C.SUPPLIER,
+        _R.TRANSFER,
+        {"fr": "Retard de livraison du fournisseur principal", "en": "Main supplier delivers late"},
+        {
+            "fr": "Pénalités de retard ajoutées au contrat, point d'avancement hebdomadaire.",
+            "en": "Late-delivery penalties added to the contract, weekly progress check.",
+        },
+        {
+            "fr": "Faire signer l'avenant sur les pénalités de retard",
+            "en": "Get the late-delivery penalty clause signed",
+        },
+    ),
+    RiskTemplate(
+        _C.TECHNICAL,
+        _R.REDUCE,
+        {
+            "fr": "Performances insuffisantes à la montée en charge",
+            "en": "Performance falls short under full load",
+        },
+        {
+            "fr": "Tests de charge dès le premier lot, dimensionnement revu avec l'hébergeur.",
+            "en": "Load tests from the first release, sizing reviewed with the hosting provider.",
+        },
+        {"fr": "Lancer la campagne de tests de charge", "en": "Run the load-testing campaign"},
+    ),
+    RiskTemplate(
+        _C.TECHNICAL,
+        _R.REDUCE,
+        {
+            "fr": "Interfaces avec l'existant plus complexes que prévu",
+            "en": "Interfaces to legacy systems more complex than expected",
+        },
+        {
+            "fr": "Inventaire des flux et prototype des trois interfaces critiques.",
+            "en": "Inventory of the data flows and a prototype of the three critical interfaces.",
+        },
+        {
+            "fr": "Prototyper les trois interfaces critiques",
+            "en": "Prototype the three critical interfaces",
+        },
+    ),
+    RiskTemplate(
+        _C.SCHEDULE,
+        _R.REDUCE,
+        {
+            "fr": "Key users indisponibles pendant la recette",
+            "en": "Key users unavailable during testing",
+        },
+        {
+            "fr": "Planning de recette validé avec leurs managers, suppléants désignés.",
+            "en": "Test schedule agreed with their managers, deputies named.",
+        },
+        {
+            "fr": "Faire valider le planning de recette par les managers",
+            "en": "Get the test schedule signed off by line managers",
+        },
+    ),
+    RiskTemplate(
+        _C.FINANCIAL,
+        _R.ACCEPT,
+        {
+            "fr": "Hausse du prix des licences au renouvellement",
+            "en": "Licence prices rise at renewal",
+        },
+        {
+            "fr": "Provision de 5 % prévue au budget ; pas d'autre action.",
+            "en": "5% contingency in the budget; nothing more to do.",
+        },
+        None,
+    ),
+    RiskTemplate(
+        _C.SCOPE,
+        _R.AVOID,
+        {
+            "fr": "Demandes d'évolution hors périmètre",
+            "en": "Scope creep from out-of-scope requests",
+        },
+        {
+            "fr": "Comité de changement mensuel ; chaque demande est chiffrée avant accord.",
+            "en": "Monthly change board; every request is costed before it is accepted.",
+        },
+        {
+            "fr": "Mettre en place le comité de changement mensuel",
+            "en": "Set up the monthly change board",
+        },
+    ),
+    RiskTemplate(
+        _C.REGULATORY,
+        _R.REDUCE,
+        {"fr": "Données de test non conformes au RGPD", "en": "Test data not GDPR compliant"},
+        {
+            "fr": "Anonymisation des jeux de données avant tout chargement en recette.",
+            "en": "Data sets anonymised before any load into the test environment.",
+        },
+        {
+            "fr": "Valider l'outil d'anonymisation avec le DPO",
+            "en": "Agree the anonymisation tool with the DPO",
+        },
+    ),
+    RiskTemplate(
+        _C.SECURITY,
+        _R.REDUCE,
+        {
+            "fr": "Faille de sécurité découverte avant la mise en service",
+            "en": "Security flaw found just before go-live",
+        },
+        {
+            "fr": "Test d'intrusion planifié avant le go / no-go, correctifs priorisés.",
+            "en": "Penetration test booked before the go-live decision, fixes prioritised.",
+        },
+        {"fr": "Commander le test d'intrusion", "en": "Book the penetration test"},
+    ),
+    RiskTemplate(
+        _C.ORGANISATIONAL,
+        _R.REDUCE,
+        {
+            "fr": "Résistance au changement des équipes métier",
+            "en": "Business teams resist the change",
+        },
+        {
+            "fr": "Réseau d'ambassadeurs et démonstrations mensuelles aux équipes.",
+            "en": "A network of champions and monthly demos to the teams.",
+        },
+        {"fr": "Recruter un ambassadeur par service", "en": "Recruit one champion per department"},
+    ),
+    RiskTemplate(
+        _C.SCHEDULE,
+        _R.ACCEPT,
+        {"fr": "Gel des mises en production de fin d'année", "en": "Year-end production freeze"},
+        {
+            "fr": "Planning construit autour du gel ; impact accepté.",
+            "en": "Schedule built around the freeze; impact accepted.",
+        },
+        None,
+    ),
+    RiskTemplate(
+        _C.RESOURCES,
+        _R.REDUCE,
+        {
+            "fr": "Équipe infrastructure partagée avec d'autres projets",
+            "en": "Infrastructure team shared with other projects",
+        },
+        {
+            "fr": "Créneaux réservés trois mois à l'avance, arbitrage du PMO en cas de conflit.",
+            "en": "Slots booked three months ahead, the PMO arbitrates any clash.",
+        },
+        {
+            "fr": "Bloquer les créneaux infrastructure du trimestre",
+            "en": "Block the infrastructure slots for the quarter",
+        },
+    ),
+    RiskTemplate(
+        _C.TECHNICAL,
+        _R.AVOID,
+        {"fr": "Qualité insuffisante des données reprises", "en": "Migrated data of poor quality"},
+        {
+            "fr": "Nettoyage par les métiers avant chaque migration à blanc.",
+            "en": "The business cleanses the data before each dry run.",
+        },
+        {"fr": "Lancer le nettoyage des données articles", "en": "Start cleansing the master data"},
+    ),
+    RiskTemplate(
+        _C.FINANCIAL,
+        _R.REDUCE,
+        {"fr": "Dépassement des jours de l'intégrateur", "en": "Integrator days overrun"},
+        {
+            "fr": "Forfait par lot négocié, consommation suivie chaque semaine.",
+            "en": "Fixed price per release negotiated, consumption tracked weekly.",
+        },
+        {
+            "fr": "Renégocier le forfait du lot suivant",
+            "en": "Renegotiate a fixed price for the next release",
+        },
+    ),
+    RiskTemplate(
+        _C.SUPPLIER,
+        _R.AVOID,
+        {
+            "fr": "Défaillance financière d'un sous-traitant",
+            "en": "A subcontractor goes out of business",
+        },
+        {
+            "fr": "Second fournisseur qualifié, code source sous séquestre.",
+            "en": "A second supplier qualified, source code in escrow.",
+        },
+        {"fr": "Qualifier un second fournisseur", "en": "Qualify a second supplier"},
+    ),
+    RiskTemplate(
+        _C.OTHER,
+        _R.ACCEPT,
+        {"fr": "Grève des transports pendant la bascule", "en": "Transport strike during cut-over"},
+        {
+            "fr": "L'équipe de bascule peut travailler à distance ; impact accepté.",
+            "en": "The cut-over team can work remotely; impact accepted.",
+        },
+        None,
+    ),
+    RiskTemplate(
+        _C.REGULATORY,
+        _R.TRANSFER,
+        {
+            "fr": "Évolution de la réglementation en cours de projet",
+            "en": "Regulation changes during the project",
+        },
+        {
+            "fr": "Veille juridique et clause d'adaptation réglementaire au contrat de l'éditeur.",
+            "en": "Legal watch and a regulatory-change clause in the vendor's contract.",
+        },
+        {
+            "fr": "Ajouter la clause réglementaire au contrat de l'éditeur",
+            "en": "Add the regulatory clause to the vendor contract",
+        },
+    ),
+    RiskTemplate(
+        _C.ORGANISATIONAL,
+        _R.REDUCE,
+        {
+            "fr": "Sponsor moins disponible après la réorganisation",
+            "en": "Sponsor less available after the reorganisation",
+        },
+        {
+            "fr": "Point mensuel de 30 minutes, délégation écrite pour les arbitrages courants.",
+            "en": "A 30-minute monthly slot booked, written delegation for everyday calls.",
+        },
+        {
+            "fr": "Faire signer la délégation d'arbitrage par le sponsor",
+            "en": "Have the sponsor sign the delegation for everyday calls",
+        },
+    ),
+    RiskTemplate(
+        _C.SECURITY,
+        _R.TRANSFER,
+        {
+            "fr": "Indisponibilité prolongée de l'hébergeur",
+            "en": "Extended outage at the hosting provider",
+        },
+        {
+            "fr": "Engagement de disponibilité et pénalités au contrat, plan de reprise testé.",
+            "en": "Availability commitment and penalties in the contract, recovery plan tested.",
+        },
+        {
+            "fr": "Tester le plan de reprise avec l'hébergeur",
+            "en": "Test the recovery plan with the hosting provider",
+        },
+    ),
+)
+# A template is taken every TEMPLATE_STEP places, so a project's risks are all different.
+TEMPLATE_STEP = 5
+# The cells of the heat map below the default escalation threshold, where everyday risks sit;
+# the story risks (STORY_RISKS) fill the cells above it.
+EVERYDAY_CELLS = tuple((p, i) for i in range(1, 6) for p in range(1, 6) if p * i < 15)
+# Days to a risk's next review, by place: about one in three is overdue.
+REVIEW_OFFSETS = (21, -12, 35, 9, 60, -4, 14, 28, -30, 45, 7)
+# (days to the due date, status) of an everyday action, by place: some overdue (past and
+# still open or in progress), some done or cancelled, most to come.
+ACTION_PLANS = (
+    (-9, ActionStatus.OPEN),
+    (12, ActionStatus.IN_PROGRESS),
+    (-21, ActionStatus.DONE),
+    (5, ActionStatus.OPEN),
+    (-4, ActionStatus.IN_PROGRESS),
+    (26, ActionStatus.OPEN),
+    (-35, ActionStatus.DONE),
+    (19, ActionStatus.IN_PROGRESS),
+    (-2, ActionStatus.OPEN),
+    (40, ActionStatus.OPEN),
+    (-14, ActionStatus.CANCELLED),
+)
+CLOSURE_NOTES = {
+    "fr": (
+        "Réponse en place et efficace : le risque ne menace plus le projet.",
+        "Phase concernée terminée sans incident.",
+        "Levé à la revue des risques du comité de pilotage.",
+    ),
+    "en": (
+        "Response in place and working: no longer a threat.",
+        "The phase concerned ended without incident.",
+        "Lifted at the steering committee's risk review.",
+    ),
+}
+STEERING_COMMITTEE = {"fr": "Comité de pilotage", "en": "Steering committee"}
+
+
+def everyday_raid(spec: ProjectSpec, index: int) -> tuple[list[RiskSpec], list[ActionSpec]]:
+    """The everyday risks of a live project and the actions they and its steering committee
+    gave, from its place ``index`` in PROJECTS.
+
+    Four to seven risks (four while framing; a story risk may make one more) taken from
+    RISK_TEMPLATES, spread over the cells of the heat map below the escalation threshold;
+    most reassessed after their response, about one in three overdue for review, some
+    closed. The first
+    two that are reduced, avoided or transferred each have an action; one project in
+    execution out of two has an action from its last steering committee.
+    """
+    if spec.phase not in ACTIVE_PHASES:
+        return [], []
+    language = spec.language
+    count = 4 if spec.phase == Phase.FRAMING else 4 + index % 4
+    risks, actions = [], []
+    for slot in range(count):
+        template = RISK_TEMPLATES[(7 * index + TEMPLATE_STEP * slot) % len(RISK_TEMPLATES)]
+        probability, impact = EVERYDAY_CELLS[(7 * index + 4 * slot) % len(EVERYDAY_CELLS)]
+        if template.response == RiskResponse.ACCEPT:
+            residual = (probability, impact) if slot % 2 else None
+        elif (index + slot) % 6 == 5:
+            residual = None  # not reassessed yet
+        elif template.response == RiskResponse.TRANSFER:
+            residual = (probability, max(1, impact - 2))
+        else:
+            residual = (max(1, probability - 2), max(1, impact - 1))
+        mitigating = template.response != RiskResponse.ACCEPT and (index + slot) % 3 != 0
+        closed = slot == count - 1 and index % 3 == 0
+        notes = CLOSURE_NOTES[language]
+        risk = RiskSpec(
+            scope=spec.code,
+            title=template.title[language],
+            category=template.category,
+            probability=probability,
+            impact=impact,
+            response=template.response,
+            mitigation=template.mitigation[language],
+            residual=residual,
+            status=RiskStatus.MITIGATING if mitigating else RiskStatus.OPEN,
+            owner=spec.sponsor if slot % 4 == 3 else None,
+            review_in=REVIEW_OFFSETS[(3 * index + slot) % len(REVIEW_OFFSETS)],
+            closure=notes[index % len(notes)] if closed else "",
+            age=15 + (11 * index + 17 * slot) % 120,
+        )
+        risks.append(risk)
+        if template.action and not closed and len(actions) < 2:
+            due_in, status = ACTION_PLANS[(2 * index + len(actions)) % len(ACTION_PLANS)]
+            actions.append(
+                ActionSpec(
+                    scope=spec.code,
+                    title=template.action[language],
+                    due_in=due_in,
+                    status=status,
+                    origin=ActionOrigin.RISK,
+                    source=risk.title,
+                )
+            )
+    if spec.phase == Phase.EXECUTION and index % 2 == 0:
+        due_in, status = ACTION_PLANS[(index + 5) % len(ACTION_PLANS)]
+        actions.append(
+            ActionSpec(
+                scope=spec.code,
+                title=NEXT_STEPS[language][index % len(NEXT_STEPS[language])].rstrip("."),
+                due_in=due_in,
+                status=status,
+                origin=ActionOrigin.MEETING,
+                meeting=STEERING_COMMITTEE[language],
+                meeting_ago=5 + index % 10,
+            )
+        )
+    return risks, actions
+
+
+_S = RiskStatus
+
+# The risks that tell the portfolio's story: escalated to the steering committee, proposed
+# for it (at or above the default threshold of 15, not escalated), occurred and become
+# issues, closed; on projects, programmes and portfolios.
+STORY_RISKS = (
+    RiskSpec(
+        "DSI-001",
+        "Bascule en pleine clôture annuelle des comptes",
+        _C.SCHEDULE,
+        4,
+        5,
+        _R.AVOID,
+        description="La date de bascule prévue tombe pendant la clôture annuelle : la "
+        "comptabilité ne peut pas absorber les deux.",
+        mitigation="Deux scénarios chiffrés pour le Copil : bascule au 1er avril, ou renfort "
+        "de trois comptables pendant la clôture.",
+        residual=(2, 4),
+        status=_S.MITIGATING,
+        review_in=-6,
+        escalation="Arbitrage de la date de bascule attendu au prochain Copil ERP One.",
+        age=75,
+    ),
+    RiskSpec(
+        "DSI-002",
+        "Interfaces transporteurs pas prêtes pour la mise en service",
+        _C.SUPPLIER,
+        3,
+        5,
+        _R.REDUCE,
+        mitigation="Recette des interfaces avec les deux principaux transporteurs avancée "
+        "d'un mois.",
+        residual=(2, 4),
+        review_in=10,
+        age=40,
+    ),
+    RiskSpec(
+        "DSI-005",
+        "Certification PCI DSS du paiement en ligne obtenue trop tard",
+        _C.SECURITY,
+        4,
+        4,
+        _R.REDUCE,
+        mitigation="Auditeur réservé, pré-audit sur l'environnement de recette.",
+        residual=(2, 4),
+        status=_S.MITIGATING,
+        review_in=3,
+        age=50,
+    ),
+    RiskSpec(
+        "DSI-006",
+        "App store review holds up every release",
+        _C.SCHEDULE,
+        5,
+        3,
+        _R.ACCEPT,
+        mitigation="A week's margin before each release date; impact accepted.",
+        residual=(5, 3),
+        review_in=25,
+        age=90,
+    ),
+    RiskSpec(
+        "DSI-010",
+        "ERP extract jobs overrun the nightly batch window",
+        _C.TECHNICAL,
+        4,
+        4,
+        _R.REDUCE,
+        description="Volumes doubled since the ERP Finance cut-over; the extracts still run "
+        "one after the other.",
+        mitigation="Run the extracts in parallel; study change data capture.",
+        status=_S.MITIGATING,
+        occurrence="Extracts ran past 6:00 three nights in a row: finance reports were late.",
+        age=70,
+    ),
+    RiskSpec(
+        "DSI-015",
+        "Ransomware attack before EDR covers every endpoint",
+        _C.SECURITY,
+        3,
+        5,
+        _R.REDUCE,
+        mitigation="Servers and admin workstations first; offline backups tested monthly.",
+        residual=(2, 5),
+        status=_S.MITIGATING,
+        review_in=-9,
+        age=100,
+    ),
+    RiskSpec(
+        "DSI-020",
+        "Datacenter lease ends before the last migration wave",
+        _C.SCHEDULE,
+        5,
+        5,
+        _R.REDUCE,
+        description="The Saint-Denis lease ends on a fixed date; wave 4 is forecast three "
+        "months later.",
+        mitigation="Negotiate a short extension with the landlord; interim hosting as a fallback.",
+        residual=(2, 5),
+        status=_S.MITIGATING,
+        review_in=14,
+        escalation="For the steering committee: extend the lease by three months or move "
+        "wave 4 to interim hosting.",
+        age=80,
+    ),
+    RiskSpec(
+        "DSI-007",
+        "Incompatibilité de la téléphonie avec Service Cloud",
+        _C.TECHNICAL,
+        4,
+        5,
+        _R.AVOID,
+        mitigation="Connecteur certifié demandé à l'éditeur de téléphonie.",
+        residual=(1, 5),
+        closure="Connecteur certifié livré par l'éditeur et testé en production.",
+        age=200,
+    ),
+    RiskSpec(
+        "OPS-001",
+        "Arrêt prolongé de la ligne 3 pendant la pose des capteurs",
+        _C.SCHEDULE,
+        4,
+        4,
+        _R.REDUCE,
+        mitigation="Pose préparée hors ligne, installation pendant l'arrêt technique d'août.",
+        residual=(2, 3),
+        status=_S.MITIGATING,
+        review_in=20,
+        age=60,
+    ),
+    RiskSpec(
+        "OPS-002",
+        "Plant network cannot carry the MES traffic",
+        _C.TECHNICAL,
+        4,
+        4,
+        _R.REDUCE,
+        description="Network audit: the Lyon plant's office network saturates at peak with "
+        "the MES terminals.",
+        mitigation="A dedicated industrial network (change request submitted).",
+        residual=(1, 4),
+        review_in=7,
+        escalation="Needs money outside the project's budget: see the change request for a "
+        "dedicated industrial network.",
+        age=45,
+    ),
+    RiskSpec(
+        "OPS-003",
+        "Retard de livraison des capteurs vibratoires",
+        _C.SUPPLIER,
+        3,
+        3,
+        _R.TRANSFER,
+        mitigation="Pénalités de retard au contrat.",
+        occurrence="Le fournisseur annonce six semaines de retard sur 40 capteurs.",
+        age=55,
+    ),
+    RiskSpec(
+        "OPS-006",
+        "Pic d'activité de fin d'année pendant le démarrage du WMS",
+        _C.SCHEDULE,
+        5,
+        4,
+        _R.REDUCE,
+        mitigation="Démarrage par vagues, renfort intérimaire à l'étude.",
+        residual=(3, 3),
+        review_in=-3,
+        age=35,
+    ),
+    RiskSpec(
+        "PRG-ERP",
+        "Capacité de l'intégrateur partagée entre les trois projets ERP",
+        _C.RESOURCES,
+        5,
+        4,
+        _R.REDUCE,
+        owner="cmartin",
+        mitigation="Plan de charge commun de l'intégrateur revu chaque mois en Copil ERP One.",
+        residual=(3, 3),
+        status=_S.MITIGATING,
+        review_in=12,
+        escalation="Le Copil ERP One doit fixer l'ordre de priorité des projets pour "
+        "l'intégrateur.",
+        age=120,
+    ),
+    RiskSpec(
+        "PRG-DATA",
+        "Data owners not named in time for the platform",
+        _C.ORGANISATIONAL,
+        4,
+        3,
+        _R.REDUCE,
+        owner="tgirard",
+        mitigation="Each executive committee member names the owners of their domain's data.",
+        residual=(2, 3),
+        review_in=-8,
+        age=90,
+    ),
+    RiskSpec(
+        "PRG-USINE",
+        "Compétences OT/IT insuffisantes dans les usines",
+        _C.RESOURCES,
+        3,
+        3,
+        _R.REDUCE,
+        owner="nbenali",
+        mitigation="Parcours de formation OT/IT pour deux techniciens par site.",
+        residual=(2, 2),
+        status=_S.MITIGATING,
+        review_in=30,
+        age=110,
+    ),
+    RiskSpec(
+        "PRG-SUPPLY",
+        "Carrier rates rise after the tender",
+        _C.FINANCIAL,
+        3,
+        2,
+        _R.TRANSFER,
+        owner="rhughes",
+        mitigation="A two-year price commitment asked of every carrier.",
+        residual=(3, 1),
+        closure="Tender closed at 2% below last year's rates.",
+        age=150,
+    ),
+    RiskSpec(
+        "DSI",
+        "Pénurie de compétences SAP sur le marché",
+        _C.RESOURCES,
+        4,
+        4,
+        _R.REDUCE,
+        owner="pmo",
+        mitigation="Deux architectes SAP à internaliser ; accord-cadre avec un second intégrateur.",
+        residual=(3, 3),
+        review_in=18,
+        age=130,
+    ),
+    RiskSpec(
+        "OPS",
+        "Energy prices squeeze the investment budget",
+        _C.FINANCIAL,
+        3,
+        4,
+        _R.ACCEPT,
+        owner="rhughes",
+        mitigation="Business cases re-run with next year's energy prices; no other action.",
+        residual=(3, 4),
+        review_in=45,
+        age=100,
+    ),
+)
+
+_V = Severity
+
+ISSUES = (
+    IssueSpec(
+        "DSI-001",
+        "Écarts de rapprochement sur les immobilisations migrées",
+        _V.HIGH,
+        description="214 immobilisations dont la valeur nette diffère entre l'ancien et le "
+        "nouvel ERP après la migration à blanc n° 2.",
+        target_in=10,
+        age=12,
+    ),
+    IssueSpec(
+        "DSI-004",
+        "Salles de formation indisponibles en juin",
+        _V.LOW,
+        target_in=-40,
+        resolution="Sessions déplacées au centre de formation de Lille, aux mêmes dates.",
+        age=60,
+    ),
+    IssueSpec(
+        "DSI-006",
+        "Push notifications not delivered on Android 14",
+        _V.MEDIUM,
+        target_in=-15,
+        resolution="Fixed in build 3.0.4 by upgrading the messaging SDK.",
+        age=45,
+    ),
+    IssueSpec(
+        "DSI-015",
+        "SOC provider's onboarding two weeks late",
+        _V.MEDIUM,
+        description="Log sources not connected yet: the 24/7 watch cannot start on the "
+        "planned date.",
+        target_in=-4,
+        age=25,
+    ),
+    IssueSpec(
+        "DSI-020",
+        "Wave 2 rolled back after storage latency",
+        _V.HIGH,
+        target_in=-30,
+        resolution="Storage tier upgraded; wave 2 migrated again the following weekend.",
+        age=70,
+    ),
+    IssueSpec(
+        "DSI-023",
+        "Rupture de stock des PC portables chez le distributeur",
+        _V.HIGH,
+        description="La livraison de 300 postes est repoussée de trois semaines.",
+        target_in=-2,
+        age=20,
+    ),
+    IssueSpec(
+        "OPS-002",
+        "Label printers drop jobs at peak times",
+        _V.HIGH,
+        target_in=-10,
+        resolution="Print spooler moved to the plant's local server.",
+        age=30,
+    ),
+    IssueSpec(
+        "OPS-008",
+        "Sales forecasts arrive after the S&OP cut-off",
+        _V.LOW,
+        description="Two regions send their forecast after the day-5 cut-off, so the demand "
+        "review works on last month's figures.",
+        target_in=21,
+        age=15,
+    ),
+    IssueSpec(
+        "OPS-010",
+        "Fuite sur l'échangeur de récupération de chaleur",
+        _V.CRITICAL,
+        description="Fuite constatée aux essais à chaud : le four 2 ne peut pas être raccordé.",
+        target_in=4,
+        age=6,
+    ),
+    IssueSpec(
+        "PRG-CLIENT",
+        "Charte graphique commune au portail et à l'application non validée",
+        _V.MEDIUM,
+        owner="pm2",
+        target_in=-20,
+        resolution="Charte validée par la direction marketing ; composants partagés publiés.",
+        age=80,
+    ),
+)
+
+DECISIONS = (
+    DecisionSpec(
+        "DSI-001",
+        "Date de bascule de la comptabilité générale",
+        context="La bascule prévue tombe pendant la clôture annuelle (voir le risque escaladé).",
+        options="A : bascule au 1er janvier avec trois comptables en renfort (120 k€).\n"
+        "B : bascule au 1er avril, sans surcoût, avec trois mois de double saisie.",
+        needed_in=-5,
+        risk="Bascule en pleine clôture annuelle des comptes",
+        age=30,
+    ),
+    DecisionSpec(
+        "DSI-005",
+        "Choix du prestataire de paiement en ligne",
+        context="Le portail doit encaisser en ligne dès la mise en service.",
+        options="Prestataire A : le moins cher, sans paiement fractionné.\n"
+        "Prestataire B : paiement fractionné natif, déjà utilisé par le groupe.",
+        needed_in=-50,
+        outcome="Prestataire B retenu : paiement fractionné natif et intégration déjà "
+        "éprouvée par le groupe.",
+        decided_by="exec",
+        decided_ago=48,
+        committee="Copil Expérience client",
+        age=70,
+    ),
+    DecisionSpec(
+        "DSI-010",
+        "Replace the nightly ERP extracts with change data capture",
+        context="The extracts no longer fit in the batch window (see the issue).",
+        options="Change data capture on the ERP tables: a licence and six weeks.\n"
+        "Real-time streaming of every table: three months.",
+        needed_in=-20,
+        outcome="Change data capture, with a change request for the licence and the delay; "
+        "streaming is dropped.",
+        decided_by="cmartin",
+        decided_ago=22,
+        committee="Copil Data & AI",
+        issue="ERP extract jobs overrun the nightly batch window",
+        age=40,
+    ),
+    DecisionSpec(
+        "DSI-015",
+        "Extend EDR to the plants' OT networks",
+        context="The EDR rollout covers office endpoints only; the plants ask for the same.",
+        options="Extend now (about 90 k€, OT vendors' approval needed), or after the plants' "
+        "network segmentation next year.",
+        needed_in=20,
+        age=8,
+    ),
+    DecisionSpec(
+        "DSI-020",
+        "Extend the datacenter lease or move wave 4 to interim hosting",
+        context="The lease ends before the last wave can move (see the escalated risk).",
+        options="A three-month lease extension (210 k€).\n"
+        "Interim hosting for wave 4 (180 k€ and a second migration).",
+        needed_in=-25,
+        outcome="Extend the lease by three months: one migration instead of two.",
+        decided_by="exec",
+        decided_ago=27,
+        risk="Datacenter lease ends before the last migration wave",
+        age=50,
+    ),
+    DecisionSpec(
+        "OPS-001",
+        "Poser les capteurs pendant l'arrêt technique d'août",
+        context="La pose des capteurs arrête la ligne 3 (voir le risque).",
+        options="Pose pendant l'arrêt d'août : mise en service décalée de cinq semaines.\n"
+        "Pose le week-end : douze week-ends et un surcoût de maintenance.",
+        needed_in=-12,
+        outcome="Pose pendant l'arrêt technique d'août ; aucune intervention le week-end.",
+        decided_by="pmo",
+        decided_ago=10,
+        committee="Copil Usine 4.0",
+        risk="Arrêt prolongé de la ligne 3 pendant la pose des capteurs",
+        age=35,
+    ),
+    DecisionSpec(
+        "OPS-002",
+        "Go live on one shift or all three",
+        context="The MES team can support one shift for the first two weeks.",
+        options="Day shift only for two weeks, then all shifts.\n"
+        "All three shifts at once, with the integrator on site at night.",
+        needed_in=-2,
+        age=20,
+    ),
+    DecisionSpec(
+        "OPS-006",
+        "Renfort intérimaire pendant le démarrage du WMS",
+        context="Le démarrage coïncide avec le pic d'activité de fin d'année.",
+        options="Huit intérimaires pendant six semaines (45 k€), ou démarrage après le pic.",
+        needed_in=12,
+        risk="Pic d'activité de fin d'année pendant le démarrage du WMS",
+        age=10,
+    ),
+    DecisionSpec(
+        "PRG-ERP",
+        "Priorité de l'intégrateur : Finance avant Achats & Logistique",
+        context="L'intégrateur ne peut pas staffer les deux projets au même niveau ce trimestre.",
+        options="Finance d'abord : Achats & Logistique décalé d'un mois.\n"
+        "Répartition égale : les deux projets glissent de deux semaines.",
+        needed_in=-35,
+        outcome="Finance d'abord ; Achats & Logistique recale son planning d'un mois.",
+        decided_by="cmartin",
+        decided_ago=34,
+        committee="Copil ERP One",
+        risk="Capacité de l'intégrateur partagée entre les trois projets ERP",
+        age=60,
+    ),
+    DecisionSpec(
+        "DSI",
+        "Internaliser deux architectes SAP",
+        context="Le marché ne fournit plus assez de compétences SAP (voir le risque du "
+        "portefeuille).",
+        options="Deux recrutements en CDI, ou un accord-cadre avec un second intégrateur.",
+        needed_in=-10,
+        risk="Pénurie de compétences SAP sur le marché",
+        age=25,
+    ),
+    DecisionSpec(
+        "OPS",
+        "Defer line 4 to next year's budget",
+        context="Energy prices squeeze this year's investment envelope.",
+        options="Defer line 4 by a year, or cut the scope of the Douai decarbonisation.",
+        needed_in=-15,
+        withdrawn=True,
+        age=45,
+    ),
+)
+
+_A, _O = ActionStatus, ActionOrigin
+
+ACTIONS = (
+    ActionSpec(
+        "DSI-001",
+        "Chiffrer la double saisie du scénario B",
+        -3,
+        _A.IN_PROGRESS,
+        _O.DECISION,
+        source="Date de bascule de la comptabilité générale",
+    ),
+    ActionSpec(
+        "DSI-001",
+        "Analyser les 214 écarts avec le contrôle de gestion",
+        5,
+        _A.IN_PROGRESS,
+        _O.ISSUE,
+        source="Écarts de rapprochement sur les immobilisations migrées",
+    ),
+    ActionSpec(
+        "DSI-005",
+        "Signer le contrat avec le prestataire de paiement",
+        -40,
+        _A.DONE,
+        _O.DECISION,
+        source="Choix du prestataire de paiement en ligne",
+    ),
+    ActionSpec(
+        "DSI-010",
+        "Move the finance extracts to 4:00 until change data capture is live",
+        -25,
+        _A.DONE,
+        _O.ISSUE,
+        source="ERP extract jobs overrun the nightly batch window",
+    ),
+    ActionSpec(
+        "DSI-010",
+        "Order the change data capture licence",
+        -6,
+        _A.OPEN,
+        _O.DECISION,
+        source="Replace the nightly ERP extracts with change data capture",
+    ),
+    ActionSpec(
+        "DSI-015",
+        "Connect the firewall and directory logs to the SOC",
+        -1,
+        _A.IN_PROGRESS,
+        _O.ISSUE,
+        source="SOC provider's onboarding two weeks late",
+    ),
+    ActionSpec(
+        "DSI-020",
+        "Sign the lease extension with the landlord",
+        -20,
+        _A.DONE,
+        _O.DECISION,
+        source="Extend the datacenter lease or move wave 4 to interim hosting",
+    ),
+    ActionSpec(
+        "DSI-023",
+        "Relancer le distributeur pour les 300 postes",
+        -5,
+        _A.DONE,
+        _O.ISSUE,
+        source="Rupture de stock des PC portables chez le distributeur",
+    ),
+    ActionSpec(
+        "OPS-001",
+        "Commander les supports de capteurs pour l'arrêt d'août",
+        9,
+        _A.OPEN,
+        _O.DECISION,
+        source="Poser les capteurs pendant l'arrêt technique d'août",
+    ),
+    ActionSpec(
+        "OPS-003",
+        "Obtenir une date ferme de livraison des capteurs",
+        -8,
+        _A.OPEN,
+        _O.ISSUE,
+        source="Retard de livraison des capteurs vibratoires",
+    ),
+    ActionSpec(
+        "OPS-006",
+        "Chiffrer le renfort intérimaire avec l'agence",
+        4,
+        _A.IN_PROGRESS,
+        _O.DECISION,
+        source="Renfort intérimaire pendant le démarrage du WMS",
+    ),
+    ActionSpec(
+        "OPS-010",
+        "Faire intervenir le constructeur sous garantie",
+        -1,
+        _A.OPEN,
+        _O.ISSUE,
+        source="Fuite sur l'échangeur de récupération de chaleur",
+    ),
+    ActionSpec(
+        "PRG-ERP",
+        "Présenter le plan de charge de l'intégrateur",
+        6,
+        _A.OPEN,
+        _O.MEETING,
+        meeting="Copil ERP One",
+        meeting_ago=34,
+        owner="pmo",
+    ),
+    ActionSpec(
+        "DSI",
+        "Publier le plan de charge SAP du portefeuille",
+        15,
+        _A.IN_PROGRESS,
+        _O.MEETING,
+        meeting="Revue de portefeuille DSI",
+        meeting_ago=12,
+        owner="pmo",
+    ),
+    ActionSpec(
+        "OPS",
+        "Update the energy price assumptions of every business case",
+        -6,
+        _A.OPEN,
+        _O.MEETING,
+        meeting="Operations portfolio review",
+        meeting_ago=20,
+        owner="pmo",
+    ),
+)
+
+_G = ChangeState
+
+# At most one change request of a project moves its baseline (approved or implemented): the
+# project is baselined before it (see project_baseline).
+CHANGES = (
+    ChangeSpec(
+        "DSI-002",
+        "Reprise des stocks en transit dans la bascule",
+        _G.APPROVED,
+        "Sans reprise, 2 M€ de stock en transit entre entrepôts seraient invisibles au démarrage.",
+        capex=Decimal("140000"),
+        days=21,
+        scope_impact="Les stocks en transit sont repris ; la bascule gère trois jours de transit.",
+        decided_by="cmartin",
+        reason="Indispensable au démarrage ; financé sur la réserve du programme.",
+        age=56,
+    ),
+    ChangeSpec(
+        "DSI-005",
+        "Paiement fractionné en ligne",
+        _G.IMPLEMENTED,
+        "Demandé par les ventes après le choix du prestataire de paiement : paiement en trois "
+        "fois sur le portail.",
+        capex=Decimal("95000"),
+        days=21,
+        scope_impact="Nouveau parcours de paiement en trois fois.",
+        decided_by="pmo",
+        age=60,
+    ),
+    ChangeSpec(
+        "DSI-006",
+        "Tablet-specific layouts",
+        _G.REJECTED,
+        "Dedicated tablet layouts for every screen of the app.",
+        capex=Decimal("140000"),
+        days=45,
+        scope_impact="Every screen redesigned for tablets.",
+        reason="Tablets are 3% of sessions: not worth six more weeks. Bring it back for v3.1 "
+        "with usage figures.",
+        age=40,
+    ),
+    ChangeSpec(
+        "DSI-010",
+        "Real-time streaming of every ERP table",
+        _G.WITHDRAWN,
+        "Stream every ERP table to the lakehouse instead of the nightly extracts.",
+        capex=Decimal("150000"),
+        opex=Decimal("60000"),
+        days=84,
+        age=45,
+    ),
+    ChangeSpec(
+        "DSI-010",
+        "Change data capture for the ERP extracts",
+        _G.SUBMITTED,
+        "A licence and six weeks of work to replace the nightly extracts, as the steering "
+        "committee decided.",
+        capex=Decimal("85000"),
+        opex=Decimal("18000"),
+        days=42,
+        quality_impact="Finance reports ready by 7:00 every day.",
+        age=18,
+    ),
+    ChangeSpec(
+        "DSI-017",
+        "Dix sites supplémentaires dans le périmètre SD-WAN",
+        _G.IMPLEMENTED,
+        "Les dix agences ouvertes cette année, absentes du périmètre initial.",
+        capex=Decimal("260000"),
+        opex=Decimal("48000"),
+        days=45,
+        scope_impact="48 sites au lieu de 38.",
+        reason="Mêmes conditions tarifaires que le marché initial.",
+        age=70,
+    ),
+    ChangeSpec(
+        "DSI-020",
+        "Extend the Saint-Denis hosting contract by three months",
+        _G.APPROVED,
+        "Keeps the datacenter open for the last migration wave, as decided.",
+        opex=Decimal("210000"),
+        days=60,
+        reason="Cheaper than interim hosting and a second migration.",
+        age=26,
+    ),
+    ChangeSpec(
+        "DSI-023",
+        "Report du déploiement des postes des usines",
+        _G.DRAFT,
+        "Les 400 postes des usines passent après la fermeture estivale, faute de créneaux "
+        "d'intervention.",
+        days=45,
+        scope_impact="Aucun : seul l'ordre des vagues change.",
+        age=4,
+    ),
+    ChangeSpec(
+        "OPS-002",
+        "Dedicated industrial network for the MES",
+        _G.SUBMITTED,
+        "The Lyon plant's office network saturates with the MES terminals (see the escalated "
+        "risk).",
+        capex=Decimal("320000"),
+        days=30,
+        quality_impact="Terminal response under one second at peak.",
+        age=12,
+    ),
+    ChangeSpec(
+        "OPS-006",
+        "Terminaux radio supplémentaires pour les quais",
+        _G.DRAFT,
+        "Douze terminaux de plus pour les quais de réception, oubliés dans le chiffrage initial.",
+        capex=Decimal("38000"),
+        days=14,
+        age=3,
+    ),
+    ChangeSpec(
+        "OPS-008",
+        "Drop the second planning tool licence",
+        _G.APPROVED,
+        "Demand planners now work in one tool; the second licence is no longer used.",
+        opex=Decimal("-60000"),
+        quality_impact="None: every report moved to the remaining tool.",
+        decided_by="pmo",
+        reason="Saving confirmed with purchasing.",
+        age=34,
+    ),
+)
+
+
+def project_baseline(spec: ProjectSpec, schedule: Schedule, *, before=()) -> dict:
+    """The baseline end and budget of a project as the demo shows it today or, given the
+    change requests ``before`` that moved it since, as it stood before them."""
+    capex, opex = BUDGETS[spec.code]
+    end = schedule.baseline_end
+    for change in before:
+        capex -= change.capex
+        opex -= change.opex
+        if change.days and end is not None:
+            end -= _days(change.days)
+    return {"baseline_end": end, "budget_capex": capex, "budget_opex": opex}
+
+
+def baseline_changes(code: str) -> list[ChangeSpec]:
+    """The demo's change requests of project ``code`` that moved its baseline."""
+    return [change for change in CHANGES if change.project == code and change.moved_the_baseline]
 
 
 # ------------------------------------------------------------------------------
@@ -1314,6 +2680,11 @@ class SeedReport:
         "contributions",
         "milestones",
         "status_reports",
+        "risks",
+        "issues",
+        "decisions",
+        "actions",
+        "change_requests",
     )
 
     @property
@@ -1353,9 +2724,22 @@ class _Loader:
         self.objectives: dict[str, StrategicObjective] = {}
         self.portfolios: dict[str, Portfolio] = {}
         self.programmes: dict[str, Programme] = {}
+        self.projects: dict[str, Project] = {}
+        self.project_specs: dict[str, ProjectSpec] = {}
+        self.schedules: dict[str, Schedule] = {}
         self.histories: list[tuple[Project, StatusHistory]] = []
         self._password_hash: str | None = None
         self._hash_matches: dict[str, bool] = {}
+
+    def _at(self, day: datetime.date, *, hour: int = 16) -> datetime.datetime:
+        """``day`` at ``hour`` o'clock, or now if that is later than now."""
+        moment = datetime.datetime.combine(
+            day, datetime.time(hour), tzinfo=timezone.get_current_timezone()
+        )
+        return min(moment, self.now)
+
+    def _ago(self, days: int) -> datetime.datetime:
+        return self.now - _days(days)
 
     def _sync(self, kind: str, instance, data: dict, create, update):
         """Create the row with ``create(**data)`` when ``instance`` is None, else update it."""
@@ -1471,6 +2855,9 @@ class _Loader:
             ranks[spec.phase] += 1
             schedule = project_schedule(spec.phase, rank, self.today)
             project = self._load_project(spec, schedule)
+            self.projects[spec.code] = project
+            self.project_specs[spec.code] = spec
+            self.schedules[spec.code] = schedule
             self._load_contributions(project, spec)
             self._load_milestones(
                 project, project_milestones(spec, index, rank, schedule, self.today)
@@ -1490,10 +2877,23 @@ class _Loader:
             "project_manager": self.users[spec.manager] if spec.manager else None,
             "phase": spec.phase,
             **schedule._asdict(),
+            # A new project is baselined as it was before its approved change requests moved
+            # it (they are approved later in this load); an existing one as it is today.
+            **project_baseline(
+                spec, schedule, before=baseline_changes(spec.code) if existing is None else ()
+            ),
         }
         if existing is None:
             data["code"] = spec.code
-        return self._sync("projects", existing, data, project_create, project_update)
+        project = self._sync("projects", existing, data, project_create, project_update)
+        if existing is None:
+            # Baselined a month before its start (or before today, not started yet), not at
+            # the moment of loading the service stamped.
+            start = min(schedule.baseline_start or self.today, self.today)
+            project.baseline_revisions.filter(number=1).update(
+                recorded_at=self._at(start - _days(30), hour=10)
+            )
+        return project
 
     def _load_contributions(self, project: Project, spec: ProjectSpec) -> None:
         wanted = {self.objectives[code]: level for code, level in spec.objectives.items()}
@@ -1581,6 +2981,305 @@ class _Loader:
         StatusReport.objects.filter(pk=report.pk).update(**stamps)
         return report
 
+    # -- RAID log and change control -----------------------------------------
+
+    def _scope(self, code: str) -> dict | None:
+        """The scope of an entry held on ``code`` (a project, programme or portfolio) as
+        service arguments, or None when that one is not part of this load."""
+        for name, rows in (
+            ("project", self.projects),
+            ("programme", self.programmes),
+            ("portfolio", self.portfolios),
+        ):
+            if code in rows:
+                return {name: rows[code]}
+        return None
+
+    def _keeper(self, code: str) -> User:
+        """Who keeps the RAID log of ``code``: the project's manager, else the PMO."""
+        spec = self.project_specs.get(code)
+        return self.users[spec.manager] if spec is not None else self.users["pmo"]
+
+    def _language(self, code: str) -> str:
+        spec = self.project_specs.get(code)
+        return spec.language if spec is not None else SCOPE_LANGUAGES[code]
+
+    def _person(self, username: str | None, code: str) -> User:
+        return self.users[username] if username else self._keeper(code)
+
+    def load_raid(self) -> None:
+        """Create the demo's risks, issues, decisions and actions that are missing, each walked
+        through its steps when it is created, and bring those still open back to their demo
+        values, their dates counted from today."""
+        risk_specs, action_specs = list(STORY_RISKS), list(ACTIONS)
+        for index, spec in enumerate(PROJECTS):
+            risks, actions = everyday_raid(spec, index)
+            risk_specs += risks
+            action_specs += actions
+        risks = _by_scope_and_title(Risk.objects.all())
+        for spec in risk_specs:
+            self._load_risk(spec, risks)
+        # Read after the risks: those that occurred opened issues.
+        issues = _by_scope_and_title(Issue.objects.all())
+        for spec in ISSUES:
+            self._load_issue(spec, issues)
+        decisions = _by_scope_and_title(Decision.objects.all())
+        for spec in DECISIONS:
+            self._load_decision(spec, decisions, risks=risks, issues=issues)
+        actions = _by_scope_and_title(Action.objects.all())
+        sources = {
+            ActionOrigin.RISK: risks,
+            ActionOrigin.ISSUE: issues,
+            ActionOrigin.DECISION: decisions,
+        }
+        for spec in action_specs:
+            self._load_action(spec, actions, sources)
+
+    def _load_risk(self, spec: RiskSpec, found: dict) -> None:
+        scope = self._scope(spec.scope)
+        if scope is None:
+            return
+        key = _scope_key(scope, spec.title)
+        data = {
+            "description": spec.description,
+            "category": spec.category,
+            "probability": spec.probability,
+            "impact": spec.impact,
+            "owner": self._person(spec.owner, spec.scope),
+            "response": spec.response,
+            "mitigation": spec.mitigation,
+            "residual_probability": spec.residual[0] if spec.residual else None,
+            "residual_impact": spec.residual[1] if spec.residual else None,
+            "status": spec.status,
+            "next_review_date": self.today + _days(spec.review_in),
+        }
+        risk = found.get(key)
+        if risk is None:
+            found[key] = self._create_risk(spec, scope, data)
+        elif risk.is_live and spec.stays_live:
+            changed = _changes(risk, data)
+            if changed:
+                found[key] = risk_update(risk, **changed)
+                self.report.updated["risks"] += 1
+
+    def _create_risk(self, spec: RiskSpec, scope: dict, data: dict) -> Risk:
+        """Log a risk as the keeper of its scope, then escalate it, close it or mark it
+        occurred, each step dated over its life rather than at the moment of loading."""
+        actor = self._keeper(spec.scope)
+        risk = risk_create(actor=actor, **scope, title=spec.title, **data)
+        self.report.created["risks"] += 1
+        stamps = {"created_at": self._ago(spec.age)}
+        if spec.escalation:
+            risk = risk_escalate(risk, actor=actor, note=spec.escalation)
+            stamps["escalated_at"] = self._ago(spec.age // 2)
+        if spec.closure:
+            risk = risk_close(risk, actor=actor, note=spec.closure)
+            stamps["closed_at"] = self._ago(spec.age // 4)
+        elif spec.occurrence:
+            risk, issue = risk_mark_occurred(risk, actor=actor, note=spec.occurrence)
+            stamps["closed_at"] = self._ago(spec.age // 4)
+            Issue.objects.filter(pk=issue.pk).update(
+                created_at=stamps["closed_at"], updated_at=stamps["closed_at"]
+            )
+            self.report.created["issues"] += 1
+        Risk.objects.filter(pk=risk.pk).update(**stamps, updated_at=max(stamps.values()))
+        return risk
+
+    def _load_issue(self, spec: IssueSpec, found: dict) -> None:
+        scope = self._scope(spec.scope)
+        if scope is None:
+            return
+        key = _scope_key(scope, spec.title)
+        data = {
+            "description": spec.description,
+            "severity": spec.severity,
+            "owner": self._person(spec.owner, spec.scope),
+            "target_date": self.today + _days(spec.target_in)
+            if spec.target_in is not None
+            else None,
+        }
+        issue = found.get(key)
+        if issue is None:
+            actor = self._keeper(spec.scope)
+            issue = issue_create(actor=actor, **scope, title=spec.title, **data)
+            self.report.created["issues"] += 1
+            stamps = {"created_at": self._ago(spec.age)}
+            if spec.resolution:
+                issue = issue_resolve(issue, actor=actor, resolution=spec.resolution)
+                stamps["resolved_at"] = self._ago(spec.age // 3)
+            Issue.objects.filter(pk=issue.pk).update(**stamps, updated_at=max(stamps.values()))
+            found[key] = issue
+        elif issue.is_open and not spec.resolution:
+            changed = _changes(issue, data)
+            if changed:
+                found[key] = issue_update(issue, **changed)
+                self.report.updated["issues"] += 1
+
+    def _load_decision(self, spec: DecisionSpec, found: dict, *, risks: dict, issues: dict) -> None:
+        scope = self._scope(spec.scope)
+        if scope is None:
+            return
+        key = _scope_key(scope, spec.title)
+        data = {
+            "context": spec.context,
+            "options": spec.options,
+            "needed_by": self.today + _days(spec.needed_in) if spec.needed_in is not None else None,
+            "risk": risks[_scope_key(scope, spec.risk)] if spec.risk else None,
+            "issue": issues[_scope_key(scope, spec.issue)] if spec.issue else None,
+        }
+        decision = found.get(key)
+        if decision is None:
+            found[key] = self._create_decision(spec, scope, data)
+        elif decision.is_pending and not (spec.outcome or spec.withdrawn):
+            changed = _changes(decision, data)
+            if changed:
+                found[key] = decision_update(decision, **changed)
+                self.report.updated["decisions"] += 1
+
+    def _create_decision(self, spec: DecisionSpec, scope: dict, data: dict) -> Decision:
+        """Request a decision as the keeper of its scope, then record it taken (by an
+        executive or the PMO, maybe in a steering committee) or withdrawn."""
+        requester = self._keeper(spec.scope)
+        decision = decision_create(actor=requester, **scope, title=spec.title, **data)
+        self.report.created["decisions"] += 1
+        stamps = {"created_at": self._ago(spec.age)}
+        if spec.outcome:
+            decided_on = self.today - _days(spec.decided_ago)
+            committee = ""
+            if spec.committee:
+                committee = meeting_label(spec.committee, decided_on, self._language(spec.scope))
+            decider = self.users[spec.decided_by]
+            decision = decision_take(
+                decision,
+                actor=decider,
+                outcome=spec.outcome,
+                decided_by=decider,
+                decided_on=decided_on,
+                committee=committee,
+            )
+            stamps["recorded_at"] = self._at(decided_on, hour=18)
+        elif spec.withdrawn:
+            decision = decision_withdraw(decision, actor=requester)
+            stamps["recorded_at"] = self._ago(spec.age // 3)
+        Decision.objects.filter(pk=decision.pk).update(**stamps, updated_at=max(stamps.values()))
+        return decision
+
+    def _load_action(self, spec: ActionSpec, found: dict, sources: dict) -> None:
+        scope = self._scope(spec.scope)
+        if scope is None:
+            return
+        key = _scope_key(scope, spec.title)
+        source = None
+        if spec.origin in sources:
+            source = sources[spec.origin][_scope_key(scope, spec.source)]
+        meeting = ""
+        if spec.origin == ActionOrigin.MEETING:
+            held = self.today - _days(spec.meeting_ago)
+            meeting = meeting_label(spec.meeting, held, self._language(spec.scope))
+        data = {
+            "description": spec.description,
+            "owner": self._person(spec.owner, spec.scope),
+            "due_date": self.today + _days(spec.due_in),
+            "status": spec.status,
+            "origin": spec.origin,
+            "risk": source if spec.origin == ActionOrigin.RISK else None,
+            "issue": source if spec.origin == ActionOrigin.ISSUE else None,
+            "decision": source if spec.origin == ActionOrigin.DECISION else None,
+            "meeting": meeting,
+        }
+        action = found.get(key)
+        if action is not None:
+            changed = _changes(action, data)
+            if changed:
+                found[key] = action_update(action, **changed)
+                self.report.updated["actions"] += 1
+            return
+        action = action_create(actor=self._keeper(spec.scope), **scope, title=spec.title, **data)
+        self.report.created["actions"] += 1
+        logged = spec.meeting_ago if meeting else max(7, 21 - spec.due_in)
+        stamps = {"created_at": self._ago(logged)}
+        if not action.is_pending:
+            # Finished the day before it was due.
+            stamps["completed_at"] = self._at(data["due_date"] - _days(1))
+        Action.objects.filter(pk=action.pk).update(**stamps, updated_at=max(stamps.values()))
+        found[key] = action
+
+    def load_changes(self) -> None:
+        """Create the demo's change requests that are missing, each walked through its
+        workflow when it is created and never again: a change approved on an earlier load is
+        not approved twice, and its project's baseline moves once."""
+        found = set(ChangeRequest.objects.values_list("project_id", "title"))
+        for spec in CHANGES:
+            project = self.projects.get(spec.project)
+            if project is None or (project.pk, spec.title) in found:
+                continue
+            self._create_change(spec, project)
+
+    def _create_change(self, spec: ChangeSpec, project: Project) -> None:
+        author = self._keeper(spec.project)
+        change = change_request_create(
+            actor=author,
+            project=project,
+            title=spec.title,
+            description=spec.description,
+            cost_delta_capex=spec.capex,
+            cost_delta_opex=spec.opex,
+            schedule_delta_days=spec.days,
+            scope_impact=spec.scope_impact,
+            quality_impact=spec.quality_impact,
+        )
+        self.report.created["change_requests"] += 1
+        stamps = {"created_at": self._ago(spec.age)}
+        if spec.state != ChangeState.DRAFT:
+            change = change_request_submit(change, actor=author)
+            stamps["submitted_at"] = self._ago(spec.age * 3 // 4)
+        decided_at = self._ago(spec.age // 2)
+        decider = self.users[spec.decided_by]
+        if spec.state == ChangeState.WITHDRAWN:
+            change = change_request_withdraw(change, actor=author)
+            stamps["withdrawn_at"] = decided_at
+        elif spec.state == ChangeState.REJECTED:
+            change = change_request_reject(change, actor=decider, reason=spec.reason)
+            stamps["decided_at"] = decided_at
+        elif spec.moved_the_baseline:
+            self._baseline_before(spec, project)
+            change = change_request_approve(change, actor=decider, reason=spec.reason)
+            stamps["decided_at"] = decided_at
+            BaselineRevision.objects.filter(pk=change.baseline_after_id).update(
+                recorded_at=decided_at
+            )
+            if spec.state == ChangeState.IMPLEMENTED:
+                change = change_request_implement(change, actor=author)
+                stamps["implemented_at"] = self._ago(spec.age // 5)
+        ChangeRequest.objects.filter(pk=change.pk).update(**stamps, updated_at=max(stamps.values()))
+
+    def _baseline_before(self, change: ChangeSpec, project: Project) -> None:
+        """Put the project's baseline where the demo says it stood before ``change``, so that
+        approving it lands on today's baseline. A project created by this load is there
+        already; one loaded before the demo had change requests is moved back first."""
+        moved = baseline_changes(change.project)
+        before = project_baseline(
+            self.project_specs[change.project],
+            self.schedules[change.project],
+            before=moved[moved.index(change) :],
+        )
+        current = Project.objects.get(pk=project.pk)
+        changed = _changes(current, before)
+        if changed:
+            project_update(current, **changed)
+            self.report.updated["projects"] += 1
+
+
+def _scope_key(scope: dict, title: str) -> tuple:
+    """The natural key of a RAID entry: where it is held and its title."""
+    return (*(getattr(scope.get(name), "pk", None) for name in SCOPE_FIELDS), title)
+
+
+def _by_scope_and_title(queryset) -> dict:
+    return {
+        (row.project_id, row.programme_id, row.portfolio_id, row.title): row for row in queryset
+    }
+
 
 @transaction.atomic
 def load_demo(*, password: str | None = None, today: datetime.date | None = None) -> SeedReport:
@@ -1605,4 +3304,6 @@ def load_demo(*, password: str | None = None, today: datetime.date | None = None
     loader.load_portfolios()
     loader.load_projects()
     loader.load_statuses()
+    loader.load_changes()
+    loader.load_raid()
     return loader.report

@@ -8,6 +8,7 @@ that need an empty database first load the demo themselves, cut short or cut dow
 import datetime
 import re
 from collections import Counter, defaultdict
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -31,8 +32,29 @@ from projects.choices import (
     Weather,
     WeekState,
 )
-from projects.models import Milestone, Project, ProjectObjective, ReportingCalendar, StatusReport
+from projects.models import (
+    BaselineRevision,
+    Milestone,
+    Project,
+    ProjectObjective,
+    ReportingCalendar,
+    StatusReport,
+)
 from reporting import demo
+from risks import selectors as raid
+from risks.choices import (
+    PENDING_ACTION_STATUSES,
+    ActionOrigin,
+    ActionStatus,
+    ChangeState,
+    DecisionState,
+    IssueStatus,
+    RiskResponse,
+    RiskStatus,
+    Severity,
+)
+from risks.models import Action, ChangeRequest, Decision, Issue, Risk, RiskPolicy
+from risks.rules import may_decide
 
 COUNTED = (
     User,
@@ -44,6 +66,12 @@ COUNTED = (
     ProjectObjective,
     Milestone,
     StatusReport,
+    BaselineRevision,
+    Risk,
+    Issue,
+    Action,
+    Decision,
+    ChangeRequest,
 )
 SPECS = {spec.code: spec for spec in demo.PROJECTS}
 THURSDAY, FRIDAY, NEXT_MONDAY = (datetime.timedelta(days=days) for days in (3, 4, 7))
@@ -178,7 +206,15 @@ def test_seed_demo_on_a_later_day_moves_the_dates_and_files_the_weeks_gone_by(mo
     assert summary["status_reports"][0] > 0
     after = counts()
     assert after.pop("projects.StatusReport") > before.pop("projects.StatusReport")
+    # Moving a baseline's dates records a revision; nothing else is added, no change request
+    # approved again.
+    assert after.pop("projects.BaselineRevision") > before.pop("projects.BaselineRevision")
     assert after == before
+    assert summary["actions"][1] > 0
+    assert raid.overdue_actions().exists()
+    purchasing = Project.objects.get(code="DSI-002")
+    assert (purchasing.budget_capex, purchasing.budget_opex) == demo.BUDGETS["DSI-002"]
+    assert purchasing.baseline_end == demo.project_schedule(Phase.EXECUTION, 1, today).baseline_end
     reported_after = reported_weeks()
     for project in Project.objects.filter(phase__in=ACTIVE_PHASES):
         assert len(reported_after[project.code]) >= len(reported_before[project.code]) + 2
@@ -332,6 +368,11 @@ class TestSeededDemo:
         assert summary["users"] == (len(demo.PEOPLE), 0)
         assert summary["milestones"] == (Milestone.objects.count(), 0)
         assert summary["status_reports"] == (StatusReport.objects.count(), 0)
+        assert summary["risks"] == (Risk.objects.count(), 0)
+        assert summary["issues"] == (Issue.objects.count(), 0)
+        assert summary["decisions"] == (Decision.objects.count(), 0)
+        assert summary["actions"] == (Action.objects.count(), 0)
+        assert summary["change_requests"] == (ChangeRequest.objects.count(), 0)
 
     def test_running_it_again_creates_nothing_not_even_a_status_report(self):
         before = counts()
@@ -342,6 +383,17 @@ class TestSeededDemo:
         assert counts() == before
         assert list(StatusReport.objects.order_by("pk").values()) == statuses
         assert output.startswith("Demo data already in place: nothing created")
+
+    def test_running_it_again_neither_approves_a_change_again_nor_moves_a_baseline(self):
+        changes = list(ChangeRequest.objects.order_by("pk").values())
+        baselines = {project.code: project.baseline() for project in Project.objects.all()}
+
+        seed_demo()
+
+        assert list(ChangeRequest.objects.order_by("pk").values()) == changes
+        assert {project.code: project.baseline() for project in Project.objects.all()} == (
+            baselines
+        )
 
     def test_an_edited_demo_project_is_brought_back_to_its_demo_values(self):
         Project.objects.filter(code="DSI-005").update(name="Renamed during a demo")
@@ -542,6 +594,208 @@ class TestSeededDemo:
                 project=project, week=week, reports=reports, calendar=calendar
             )
             assert state != WeekState.NOT_REPORTED, (project.code, week)
+
+    # -- budgets and baselines ---------------------------------------------------------
+
+    def test_every_project_has_a_baseline_budget_of_a_few_hundred_thousand_to_a_few_million(
+        self,
+    ):
+        for project in Project.objects.all():
+            assert isinstance(project.budget_capex, Decimal)
+            assert project.budget_capex > 0, project.code
+            assert project.budget_opex > 0, project.code
+            assert Decimal("200000") <= project.budget_total <= Decimal("5000000"), project.code
+
+    def test_every_project_has_its_baseline_recorded_as_its_latest_revision(self):
+        for project in Project.objects.prefetch_related("baseline_revisions"):
+            revisions = list(project.baseline_revisions.all())
+            assert revisions, project.code
+            latest = revisions[-1]
+            assert {
+                field: getattr(latest, field) for field in project.baseline()
+            } == project.baseline(), project.code
+            assert all(revision.recorded_at <= timezone.now() for revision in revisions)
+
+    # -- risks -------------------------------------------------------------------------
+
+    def test_live_risks_fill_at_least_ten_cells_of_the_heat_map(self):
+        grid = raid.heat_map(raid.live_risks())
+
+        filled = [cell for row in grid["rows"] for cell in row["cells"] if cell["count"]]
+        assert len(filled) >= 10
+
+    def test_each_live_project_has_four_to_eight_risks_of_varied_categories_and_responses(self):
+        for project in Project.objects.filter(phase__in=ACTIVE_PHASES):
+            assert 4 <= Risk.objects.filter(project=project).count() <= 8, project.code
+        assert Risk.objects.values("category").distinct().count() >= 8
+        assert set(Risk.objects.values_list("response", flat=True)) == set(RiskResponse.values)
+        assert Risk.objects.values("owner").distinct().count() >= 8
+
+    def test_a_few_risks_are_held_on_programmes_and_portfolios(self):
+        assert Risk.objects.exclude(programme=None).count() >= 2
+        assert Risk.objects.exclude(portfolio=None).count() >= 2
+
+    def test_most_risks_have_a_residual_assessment_and_some_are_overdue_for_review(self):
+        risks = list(Risk.objects.all())
+        assessed = [risk for risk in risks if risk.residual_score is not None]
+        assert len(assessed) > len(risks) * 2 / 3
+        for risk in assessed:
+            assert risk.residual_score <= risk.score, risk
+        overdue = [risk for risk in risks if risk.review_overdue()]
+        assert 5 <= len(overdue) < len(risks) / 2
+
+    def test_a_few_risks_are_escalated_each_with_a_note(self):
+        escalated = list(Risk.objects.exclude(escalated_at=None))
+        assert 2 <= len(escalated) <= 6
+        for risk in escalated:
+            assert risk.escalation_note, risk
+            assert risk.escalated_by is not None, risk
+            assert risk.created_at < risk.escalated_at <= timezone.now()
+
+    def test_several_risks_above_the_threshold_are_proposed_for_escalation_not_escalated(self):
+        threshold = RiskPolicy.get().escalation_threshold
+        proposed = list(raid.escalation_proposals())
+        assert 3 <= len(proposed) <= 10
+        for risk in proposed:
+            assert risk.score >= threshold
+            assert not risk.is_escalated
+        # Those below the threshold are everyday risks: a proposal stands out.
+        assert raid.live_risks().filter(score__lt=threshold).count() > 10 * len(proposed)
+
+    def test_some_risks_are_closed_with_a_note(self):
+        closed = list(Risk.objects.filter(status=RiskStatus.CLOSED))
+        assert len(closed) >= 3
+        for risk in closed:
+            assert risk.closure_note, risk
+            assert risk.closed_at is not None
+
+    def test_one_or_two_risks_occurred_and_became_issues(self):
+        occurred = list(Risk.objects.filter(status=RiskStatus.OCCURRED))
+        assert 1 <= len(occurred) <= 2
+        for risk in occurred:
+            issue = risk.issues.get()
+            assert issue.title == risk.title
+            assert issue.project_id == risk.project_id
+
+    # -- issues, actions, decisions ----------------------------------------------------
+
+    def test_issues_are_open_and_resolved_of_every_severity(self):
+        assert set(Issue.objects.values_list("severity", flat=True)) == set(Severity.values)
+        assert Issue.objects.filter(status=IssueStatus.OPEN).count() >= 3
+        resolved = list(Issue.objects.filter(status=IssueStatus.RESOLVED))
+        assert len(resolved) >= 3
+        for issue in resolved:
+            assert issue.resolution, issue
+            assert issue.resolved_by is not None, issue
+        assert any(issue.overdue() for issue in Issue.objects.all())
+
+    def test_actions_are_overdue_done_and_come_from_risks_issues_decisions_and_meetings(self):
+        assert raid.overdue_actions().count() >= 5
+        assert Action.objects.filter(status=ActionStatus.DONE).count() >= 3
+        assert Action.objects.filter(status__in=PENDING_ACTION_STATUSES).count() >= 20
+        origins = set(Action.objects.values_list("origin", flat=True))
+        assert {
+            ActionOrigin.RISK,
+            ActionOrigin.ISSUE,
+            ActionOrigin.DECISION,
+            ActionOrigin.MEETING,
+        } <= origins
+        for action in Action.objects.filter(origin=ActionOrigin.MEETING):
+            assert action.meeting, action
+        for action in Action.objects.exclude(completed_at=None):
+            assert not action.is_pending
+            assert action.completed_at <= timezone.now()
+
+    def test_decisions_are_pending_some_past_the_date_needed_and_others_taken(self):
+        pending = list(Decision.objects.filter(state=DecisionState.REQUESTED))
+        assert len(pending) >= 3
+        assert any(decision.overdue() for decision in pending)
+        assert any(not decision.overdue() for decision in pending)
+        assert Decision.objects.filter(state=DecisionState.WITHDRAWN).exists()
+
+    def test_decisions_are_taken_by_the_executive_or_the_pmo_some_in_a_copil(self):
+        taken = list(
+            Decision.objects.filter(state=DecisionState.TAKEN).select_related("decided_by")
+        )
+        assert len(taken) >= 3
+        for decision in taken:
+            assert may_decide(decision.decided_by), decision
+            assert decision.outcome, decision
+            assert decision.decided_on <= timezone.localdate()
+        deciders = {decision.decided_by.username for decision in taken}
+        assert {"exec", "pmo"} <= deciders
+        assert any(decision.committee.startswith("Copil") for decision in taken)
+        assert any(not decision.committee for decision in taken)
+
+    # -- change requests ---------------------------------------------------------------
+
+    def test_change_requests_are_in_every_state(self):
+        states = set(ChangeRequest.objects.values_list("state", flat=True))
+
+        assert states == set(ChangeState.values)
+
+    def test_rejected_change_requests_say_why(self):
+        for change in ChangeRequest.objects.filter(state=ChangeState.REJECTED):
+            assert change.decision_reason, change
+            assert change.decided_by is not None, change
+
+    def test_approved_change_requests_moved_the_baseline_of_their_project(self):
+        moved = ChangeRequest.objects.filter(
+            state__in=[ChangeState.APPROVED, ChangeState.IMPLEMENTED]
+        ).select_related("baseline_before", "baseline_after", "project")
+        assert moved.count() >= 2
+        for change in moved:
+            before, after = change.baseline_before, change.baseline_after
+            assert before is not None, change
+            assert after is not None, change
+            assert before.pk != after.pk, change
+            assert after.budget_capex - before.budget_capex == change.cost_delta_capex
+            assert after.budget_opex - before.budget_opex == change.cost_delta_opex
+            if change.schedule_delta_days:
+                assert (after.baseline_end - before.baseline_end).days == (
+                    change.schedule_delta_days
+                )
+            assert change.submitted_at < change.decided_at <= timezone.now()
+            assert after.recorded_at == change.decided_at
+
+    def test_a_project_whose_change_was_approved_stands_on_the_baseline_after_it(self):
+        moved = ChangeRequest.objects.filter(
+            state__in=[ChangeState.APPROVED, ChangeState.IMPLEMENTED]
+        ).select_related("baseline_after", "project")
+        for change in moved:
+            project, after = change.project, change.baseline_after
+            assert (project.budget_capex, project.budget_opex) == (
+                after.budget_capex,
+                after.budget_opex,
+            )
+            assert project.baseline_end == after.baseline_end
+            assert (project.budget_capex, project.budget_opex) == demo.BUDGETS[project.code]
+
+    def test_change_requests_change_cost_and_schedule_and_some_only_one_of_them(self):
+        changes = list(ChangeRequest.objects.all())
+        assert any(change.cost_delta_capex > 0 for change in changes)
+        assert any(change.cost_delta_opex > 0 for change in changes)
+        assert any(change.total_cost_delta < 0 for change in changes)
+        assert any(change.schedule_delta_days for change in changes)
+        assert any(not change.schedule_delta_days for change in changes)
+        assert any(not change.total_cost_delta for change in changes)
+
+    # -- all of it ---------------------------------------------------------------------
+
+    def test_everyday_risks_and_actions_are_written_in_the_language_of_their_project(self):
+        titles = {
+            language: {template.title[language] for template in demo.RISK_TEMPLATES}
+            for language in ("fr", "en")
+        }
+        everyday = Risk.objects.filter(title__in=titles["fr"] | titles["en"])
+        assert everyday.count() > 100
+        for risk in everyday.select_related("project"):
+            assert risk.title in titles[SPECS[risk.project.code].language], risk
+
+    def test_every_seeded_raid_entry_and_change_request_passes_full_clean(self):
+        for model in (Risk, Issue, Action, Decision, ChangeRequest):
+            for row in model.objects.all():
+                row.full_clean()
 
 
 def schedule_of(project: Project) -> demo.Schedule:

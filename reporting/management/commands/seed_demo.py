@@ -8,9 +8,9 @@ from reporting.demo import SeedReport, load_demo
 
 class Command(BaseCommand):
     help = (
-        "Load a demo portfolio (users, objectives, portfolios, programmes, projects, "
-        "milestones, half a year of weekly status reports) dated from today; running it "
-        "again creates nothing new. For a local "
+        "Load a demo portfolio (users, objectives, portfolios, programmes, projects with "
+        "their budgets, milestones, half a year of weekly status reports, the RAID log and "
+        "change requests) dated from today; running it again creates nothing new. For a local "
         "machine only: every demo user gets the password in DEMO_PASSWORD (default "
         "pilotage-demo)."
     )
