@@ -11,11 +11,21 @@ from pmo.roles import (
     roles_of,
 )
 
+# The RAID log's pages share one navigation item and, inside, a tab per kind of entry.
+RAID_PREFIX = "/raid/"
+RAID_TABS = (
+    (_("Risks"), "risks:risk_list"),
+    (_("Issues"), "risks:issue_list"),
+    (_("Actions"), "risks:action_list"),
+    (_("Decisions"), "risks:decision_list"),
+)
+
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    # Each item: its label, its link, and the start of the paths it is the current item of.
     items = []
     if has_any_role(user):
         items = [
@@ -23,6 +33,8 @@ def navigation(request):
             *([(_("My week"), reverse("projects:my_week"))] if is_project_manager(user) else []),
             (_("Projects"), reverse("projects:project_list")),
             (_("Milestones"), reverse("projects:milestone_list")),
+            (_("RAID log"), reverse("risks:risk_list"), RAID_PREFIX),
+            (_("Change requests"), reverse("risks:change_list")),
             (_("Programmes"), reverse("portfolio:programme_list")),
             (_("Portfolios"), reverse("portfolio:portfolio_list")),
             (_("Objectives"), reverse("portfolio:objective_list")),
@@ -31,17 +43,26 @@ def navigation(request):
             items.append((_("Compliance"), reverse("reporting:compliance")))
         if is_pmo_manager(user):
             items.append((_("Reporting calendar"), reverse("projects:reporting_calendar")))
+            items.append((_("Risk policy"), reverse("risks:risk_policy")))
             items.append((_("API"), reverse("api-docs")))
+    items = [(label, url, prefix[0] if prefix else url) for label, url, *prefix in items]
     path = request.path
     current = max(
-        (url for _label, url in items if url != "/" and path.startswith(url)),
+        (prefix for _label, _url, prefix in items if prefix != "/" and path.startswith(prefix)),
         key=len,
         default="/" if path == "/" else None,
     )
-    return {
+    context = {
         "nav_items": [
-            {"label": label, "url": url, "active": url == current} for label, url in items
+            {"label": label, "url": url, "active": prefix == current}
+            for label, url, prefix in items
         ],
         "user_roles": sorted(roles_of(user)),
         "user_is_pmo": is_pmo_manager(user),
     }
+    if items and path.startswith(RAID_PREFIX):
+        tabs = [(label, reverse(name)) for label, name in RAID_TABS]
+        context["raid_tabs"] = [
+            {"label": label, "url": url, "active": path.startswith(url)} for label, url in tabs
+        ]
+    return context

@@ -18,6 +18,18 @@ from pmo.exceptions import CONCURRENT_CONFLICT_MESSAGE, ApplicationError
 from pmo.rules import can
 
 
+def error_map(form, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on the form: next to its field, or at the top."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for field, messages_ in error.message_dict.items():
+        target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+        for message in messages_:
+            form.add_error(target, message)
+
+
 class RuleRequiredMixin(LoginRequiredMixin):
     """Login first (redirect), then the rules (403 for a signed-in user without the right)."""
 
@@ -38,13 +50,15 @@ class ObjectListView(RuleRequiredMixin, SingleTableMixin, FilterView):
     """A filtered, sorted, paginated table; HTMX requests get only the results block."""
 
     template_name = "pmo/object_list.html"
+    # The block HTMX swaps in place: the table, and whatever a list shows above it.
+    results_template_name = "pmo/object_list_results.html"
     paginate_by = 25
     title = None
     create_url_name = None
 
     def get_template_names(self):
         if self.request.htmx:
-            return ["pmo/object_list_results.html"]
+            return [self.results_template_name]
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
@@ -52,6 +66,7 @@ class ObjectListView(RuleRequiredMixin, SingleTableMixin, FilterView):
         model = self.get_rules_model()
         context["title"] = self.title or model._meta.verbose_name_plural.capitalize()
         context["model_meta"] = model._meta
+        context["results_template_name"] = self.results_template_name
         if self.create_url_name and can(self.request.user, "add", model):
             context["create_url_name"] = self.create_url_name
         return context
@@ -176,14 +191,7 @@ class ObjectEditView(RuleRequiredMixin, FormView):
         return HttpResponseRedirect(self.get_success_url())
 
     def _invalid_with(self, form, error: ValidationError):
-        if hasattr(error, "error_dict"):
-            for field, field_errors in error.message_dict.items():
-                target = field if field in form.fields else None
-                for message in field_errors:
-                    form.add_error(None if field == NON_FIELD_ERRORS else target, message)
-        else:
-            for message in error.messages:
-                form.add_error(None, message)
+        error_map(form, error)
         return self.form_invalid(form)
 
     def get_success_url(self):

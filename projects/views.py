@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -18,7 +18,13 @@ from django.views.generic import FormView, TemplateView, View
 
 from pmo.exceptions import CONCURRENT_CONFLICT_MESSAGE, WorkflowError
 from pmo.rules import can
-from pmo.views import ObjectDetailView, ObjectEditView, ObjectListView, RuleRequiredMixin
+from pmo.views import (
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    RuleRequiredMixin,
+    error_map,
+)
 from projects import panels, selectors, services, status, weeks
 from projects.choices import Axis, ReportState, Trend, WeekState
 from projects.filtersets import MilestoneFilterSet, ProjectFilterSet
@@ -171,18 +177,6 @@ def qcdr(report: StatusReport) -> list[dict]:
         }
         for axis, label in Axis.choices
     ]
-
-
-def error_map(form, error: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on the form: next to its field, or at the top."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields and field != NON_FIELD_ERRORS else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 def last_week_values(previous: StatusReport | None) -> dict[str, tuple[object, str]]:

@@ -25,7 +25,7 @@ from risks.choices import (
 )
 from risks.models import Action, ChangeRequest, Decision, Issue, Risk, RiskPolicy
 
-SCALE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
 
 class ScopedFilterSet(BaseFilterSet):
@@ -90,16 +90,12 @@ class RiskFilterSet(ScopedFilterSet):
     score_max = django_filters.NumberFilter(
         field_name="score", lookup_expr="lte", label=_("Score to")
     )
-    probability = django_filters.TypedChoiceFilter(
-        choices=SCALE_CHOICES, coerce=int, label=_("Probability")
+    probability = django_filters.ChoiceFilter(choices=SCALE_CHOICES, label=_("Probability"))
+    impact = django_filters.ChoiceFilter(choices=SCALE_CHOICES, label=_("Impact"))
+    residual_probability = django_filters.ChoiceFilter(
+        choices=SCALE_CHOICES, label=_("Residual probability")
     )
-    impact = django_filters.TypedChoiceFilter(choices=SCALE_CHOICES, coerce=int, label=_("Impact"))
-    residual_probability = django_filters.TypedChoiceFilter(
-        choices=SCALE_CHOICES, coerce=int, label=_("Residual probability")
-    )
-    residual_impact = django_filters.TypedChoiceFilter(
-        choices=SCALE_CHOICES, coerce=int, label=_("Residual impact")
-    )
+    residual_impact = django_filters.ChoiceFilter(choices=SCALE_CHOICES, label=_("Residual impact"))
     escalated = django_filters.BooleanFilter(
         field_name="escalated_at", lookup_expr="isnull", exclude=True, label=_("Escalated")
     )

@@ -38,7 +38,14 @@ def test_page_shows_the_conflict_on_the_form_when_the_database_refuses_a_duplica
     client_as, pmo_user
 ):
     existing = factories.ProjectFactory(code="RACE-2")
-    form = {"code": "race-2", "name": "Twin", "portfolio": existing.portfolio_id, "phase": "idea"}
+    form = {
+        "code": "race-2",
+        "name": "Twin",
+        "portfolio": existing.portfolio_id,
+        "phase": "idea",
+        "budget_capex": "0",
+        "budget_opex": "0",
+    }
 
     response = client_as(pmo_user).post(reverse("projects:project_create"), form)
 
