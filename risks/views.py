@@ -352,6 +352,14 @@ class ChangeRequestDetailView(RaidDetailView):
                 (_("Before"), change.baseline_before),
                 (_("After"), change.baseline_after),
             ]
+        elif change.state in (ChangeState.DRAFT, ChangeState.SUBMITTED):
+            # What the deciders would move: the baseline today and once this is approved.
+            project = change.project
+            context["baseline_preview"] = [
+                (_("Now"), project.baseline()),
+                (_("If approved"), {**project.baseline(), **change.new_baseline(project)}),
+            ]
+            context["baseline_problems"] = list(change.baseline_problems(project).values())
         return context
 
 

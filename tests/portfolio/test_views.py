@@ -508,3 +508,23 @@ def test_a_list_page_costs_the_same_queries_for_5_rows_as_for_50(client_in_role,
     with_50 = count_queries(client, url)
 
     assert with_50 == with_5
+
+
+@pytest.mark.django_db
+def test_a_portfolio_page_links_to_its_risk_register_and_changes(client_in_role):
+    portfolio = factories.PortfolioFactory()
+
+    response = client_in_role("exec").get(portfolio.get_absolute_url())
+
+    assert f"/raid/risks/?portfolio={portfolio.pk}&amp;live=true" in response.text
+    assert f"/changes/?portfolio={portfolio.pk}" in response.text
+
+
+@pytest.mark.django_db
+def test_a_programme_page_links_to_its_risk_register_and_changes(client_in_role):
+    programme = factories.ProgrammeFactory()
+
+    response = client_in_role("exec").get(programme.get_absolute_url())
+
+    assert f"/raid/risks/?programme={programme.pk}&amp;live=true" in response.text
+    assert f"/changes/?programme={programme.pk}" in response.text

@@ -643,6 +643,36 @@ def test_a_draft_change_request_page_shows_no_baseline_table(client_in_role, rec
     assert 'id="baseline-change"' not in response.text
 
 
+@pytest.mark.django_db
+def test_a_submitted_change_request_page_shows_the_baseline_it_would_move(
+    client_in_role, project, pm_user
+):
+    # Given a project at 400,000 CAPEX ending 18 December 2026, a change of +50,000 and +30 days
+    change = factories.ChangeRequestFactory(project=project, cost_delta_capex=Decimal("50000"))
+    services.change_request_submit(change, actor=pm_user)
+
+    response = client_in_role("exec").get(change.get_absolute_url())
+
+    section = response.text.split('id="baseline-preview"', 1)[1].split("</section>", 1)[0]
+    now, approved = section.split("If approved", 1)
+    assert "400,000" in now
+    assert "12/18/2026" in now
+    assert "450,000" in approved
+    assert "01/17/2027" in approved
+    assert 'class="error"' not in section
+
+
+@pytest.mark.django_db
+def test_the_baseline_preview_says_why_a_change_could_not_apply(client_in_role, project):
+    change = factories.ChangeRequestFactory(
+        project=project, cost_delta_capex=Decimal("-900000"), schedule_delta_days=None
+    )
+
+    response = client_in_role("pm_own").get(change.get_absolute_url())
+
+    assert "This would make the CAPEX budget negative." in response.text
+
+
 # --- workflow steps ---------------------------------------------------------------------
 
 
