@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
@@ -68,10 +69,10 @@ class IssueStatus(models.TextChoices):
 class ActionStatus(models.TextChoices):
     """open: to do; in_progress: started; done: finished; cancelled: no longer needed."""
 
-    OPEN = "open", _("Open")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    OPEN = "open", pgettext_lazy("action status", "Open")
+    IN_PROGRESS = "in_progress", pgettext_lazy("action status", "In progress")
+    DONE = "done", pgettext_lazy("action status", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("action status", "Cancelled")
 
 
 # Actions still expected: those past their due date are overdue.
@@ -102,12 +103,12 @@ class ChangeState(models.TextChoices):
     baseline moved; rejected: decided no, with the reason; implemented: the approved change
     is done; withdrawn: dropped by its author before a decision."""
 
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    IMPLEMENTED = "implemented", _("Implemented")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DRAFT = "draft", pgettext_lazy("change request state", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("change request state", "Submitted")
+    APPROVED = "approved", pgettext_lazy("change request state", "Approved")
+    REJECTED = "rejected", pgettext_lazy("change request state", "Rejected")
+    IMPLEMENTED = "implemented", pgettext_lazy("change request state", "Implemented")
+    WITHDRAWN = "withdrawn", pgettext_lazy("change request state", "Withdrawn")
 
 
 # States in which a change request is still waiting for someone.
