@@ -55,6 +55,9 @@ class ObjectListView(RuleRequiredMixin, SingleTableMixin, FilterView):
     paginate_by = 25
     title = None
     create_url_name = None
+    # The create button's words; "New <model>" by default, which some languages cannot
+    # agree with every model (French: un projet, une action).
+    create_label = None
 
     def get_template_names(self):
         if self.request.htmx:
@@ -69,6 +72,7 @@ class ObjectListView(RuleRequiredMixin, SingleTableMixin, FilterView):
         context["results_template_name"] = self.results_template_name
         if self.create_url_name and can(self.request.user, "add", model):
             context["create_url_name"] = self.create_url_name
+            context["create_label"] = self.create_label
         return context
 
 
@@ -101,6 +105,8 @@ class ObjectEditView(RuleRequiredMixin, FormView):
     create_service = None
     update_service = None
     parent_field: str | None = None
+    # The create page's title; "New <model>" by default (see ObjectListView.create_label).
+    create_title = None
 
     def dispatch(self, request, *args, **kwargs):
         self.object = None
@@ -203,7 +209,9 @@ class ObjectEditView(RuleRequiredMixin, FormView):
         context["object"] = self.object
         context["model_meta"] = meta
         if self.object is None:
-            context["title"] = _("New %(model)s") % {"model": meta.verbose_name}
+            context["title"] = self.create_title or _("New %(model)s") % {
+                "model": meta.verbose_name
+            }
         else:
             context["title"] = _("Edit %(object)s") % {"object": self.object}
         context["cancel_url"] = (

@@ -108,6 +108,7 @@ class RiskListView(RaidListView):
     filterset_class = RiskFilterSet
     table_class = RiskTable
     create_url_name = "risks:risk_create"
+    create_label = gettext_lazy("New risk")
     results_template_name = "risks/risk_list_results.html"
     default_filters = {"live": ["true"]}
 
@@ -142,6 +143,7 @@ class IssueListView(RaidListView):
     filterset_class = IssueFilterSet
     table_class = IssueTable
     create_url_name = "risks:issue_create"
+    create_label = gettext_lazy("New issue")
     default_filters = {"status": ["open"]}
 
     def get_queryset(self):
@@ -153,6 +155,7 @@ class ActionListView(RaidListView):
     filterset_class = ActionFilterSet
     table_class = ActionTable
     create_url_name = "risks:action_create"
+    create_label = gettext_lazy("New action")
     default_filters = {"pending": ["true"]}
 
     def get_queryset(self):
@@ -164,6 +167,7 @@ class DecisionListView(RaidListView):
     filterset_class = DecisionFilterSet
     table_class = DecisionTable
     create_url_name = "risks:decision_create"
+    create_label = gettext_lazy("Request a decision")
     default_filters = {"state": ["requested"]}
 
     def get_queryset(self):
@@ -175,6 +179,7 @@ class ChangeRequestListView(RaidListView):
     filterset_class = ChangeRequestFilterSet
     table_class = ChangeRequestTable
     create_url_name = "risks:change_create"
+    create_label = gettext_lazy("New change request")
 
     def get_queryset(self):
         return selectors.change_request_list()
@@ -717,6 +722,7 @@ class RiskEditView(RaidEditView):
     form_class = RiskForm
     detail_view = RiskDetailView
     create_service = services.risk_create
+    create_title = gettext_lazy("New risk")
     update_service = services.risk_update
 
 
@@ -725,6 +731,7 @@ class IssueEditView(RaidEditView):
     form_class = IssueForm
     detail_view = IssueDetailView
     create_service = services.issue_create
+    create_title = gettext_lazy("New issue")
     update_service = services.issue_update
 
 
@@ -733,6 +740,7 @@ class ActionEditView(RaidEditView):
     form_class = ActionForm
     detail_view = ActionDetailView
     create_service = services.action_create
+    create_title = gettext_lazy("New action")
     update_service = services.action_update
 
 
@@ -741,6 +749,7 @@ class DecisionEditView(RaidEditView):
     form_class = DecisionForm
     detail_view = DecisionDetailView
     create_service = services.decision_create
+    create_title = gettext_lazy("Request a decision")
     update_service = services.decision_update
 
 
@@ -749,6 +758,7 @@ class ChangeRequestEditView(RaidEditView):
     form_class = ChangeRequestForm
     detail_view = ChangeRequestDetailView
     create_service = services.change_request_create
+    create_title = gettext_lazy("New change request")
     update_service = services.change_request_update
 
 

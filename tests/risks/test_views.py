@@ -1596,3 +1596,32 @@ def test_the_admin_keeps_a_closed_risk_as_it_is(admin_as, pmo_user, records):
 
     assert response.status_code == 200
     assert 'name="_save"' not in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url_name", "label"),
+    [
+        ("risks:risk_list", "Nouveau risque"),
+        ("risks:action_list", "Nouvelle action"),
+        ("risks:change_list", "Nouvelle demande de changement"),
+    ],
+)
+def test_in_french_the_create_button_agrees_with_its_noun(client_in_role, url_name, label):
+    client = client_in_role("pmo")
+    client.post(reverse("set_language"), {"language": "fr"})
+
+    response = client.get(reverse(url_name))
+
+    assert label in response.text
+    assert "Créer un action" not in response.text
+
+
+@pytest.mark.django_db
+def test_in_french_the_new_action_page_is_titled_with_its_agreement(client_in_role):
+    client = client_in_role("pmo")
+    client.post(reverse("set_language"), {"language": "fr"})
+
+    response = client.get(reverse("risks:action_create"))
+
+    assert "<h1>Nouvelle action</h1>" in response.text
