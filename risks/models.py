@@ -44,6 +44,24 @@ def scale_field(label, *, null=False, help_text=""):
     )
 
 
+def step_actor_field(label):
+    """Who took a workflow step (set by the services, never by a form)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=label,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+
+
+def step_time_field(label):
+    """When a workflow step was taken (set by the services, never by a form)."""
+    return models.DateTimeField(label, null=True, blank=True, editable=False)
+
+
 def _one_scope_condition() -> models.Q:
     return (
         models.Q(project__isnull=False, programme__isnull=True, portfolio__isnull=True)
@@ -205,27 +223,11 @@ class Risk(ScopedEntry):
         help_text=_("Closing a risk or marking it occurred are steps of their own."),
     )
     next_review_date = models.DateField(_("next review"), null=True, blank=True)
-    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True, editable=False)
-    escalated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("escalated by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    escalated_at = step_time_field(_("escalated at"))
+    escalated_by = step_actor_field(_("escalated by"))
     escalation_note = models.TextField(_("escalation note"), blank=True, editable=False)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    closed_at = step_time_field(_("closed at"))
+    closed_by = step_actor_field(_("closed by"))
     closure_note = models.TextField(_("closure note"), blank=True, editable=False)
 
     class Meta:
@@ -324,16 +326,8 @@ class Issue(ScopedEntry):
         _("status"), max_length=10, choices=IssueStatus, default=IssueStatus.OPEN, editable=False
     )
     resolution = models.TextField(_("resolution"), blank=True)
-    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("resolved by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    resolved_at = step_time_field(_("resolved at"))
+    resolved_by = step_actor_field(_("resolved by"))
     risk = models.ForeignKey(
         Risk,
         verbose_name=_("risk that occurred"),
@@ -412,16 +406,8 @@ class Decision(ScopedEntry):
         editable=False,
         help_text=_("The meeting it was taken in, if any."),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True, editable=False)
+    recorded_by = step_actor_field(_("recorded by"))
+    recorded_at = step_time_field(_("recorded at"))
     risk = models.ForeignKey(
         Risk,
         verbose_name=_("risk"),
@@ -485,7 +471,7 @@ class Action(ScopedEntry):
     status = models.CharField(
         _("status"), max_length=12, choices=ActionStatus, default=ActionStatus.OPEN
     )
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, editable=False)
+    completed_at = step_time_field(_("completed at"))
     origin = models.CharField(
         _("origin"), max_length=10, choices=ActionOrigin, default=ActionOrigin.OTHER
     )
@@ -623,54 +609,20 @@ class ChangeRequest(TimeStampedModel):
         related_name="requested_changes",
         editable=False,
     )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    submitted_at = step_time_field(_("submitted at"))
+    submitted_by = step_actor_field(_("submitted by"))
+    decided_at = step_time_field(_("decided at"))
+    decided_by = step_actor_field(_("decided by"))
     decision_reason = models.TextField(
         _("decision reason"),
         blank=True,
         editable=False,
         help_text=_("Required for a rejection."),
     )
-    implemented_at = models.DateTimeField(
-        _("implemented at"), null=True, blank=True, editable=False
-    )
-    implemented_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("implemented by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("withdrawn by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    implemented_at = step_time_field(_("implemented at"))
+    implemented_by = step_actor_field(_("implemented by"))
+    withdrawn_at = step_time_field(_("withdrawn at"))
+    withdrawn_by = step_actor_field(_("withdrawn by"))
     baseline_before = models.ForeignKey(
         BaselineRevision,
         verbose_name=_("baseline before"),
