@@ -25,6 +25,14 @@ from risks.choices import (
 )
 from risks.models import Action, ChangeRequest, Decision, Issue, Risk, RiskPolicy
 
+
+def yes_no(queryset, value: bool | None, condition: dict):
+    """A yes/no filter: rows meeting ``condition``, rows not meeting it, or all (None)."""
+    if value is None:
+        return queryset
+    return queryset.filter(**condition) if value else queryset.exclude(**condition)
+
+
 SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
 
@@ -130,11 +138,7 @@ class RiskFilterSet(ScopedFilterSet):
         ]
 
     def filter_live(self, queryset, name, value):
-        if value is None:
-            return queryset
-        if value:
-            return queryset.filter(status__in=LIVE_RISK_STATUSES)
-        return queryset.exclude(status__in=LIVE_RISK_STATUSES)
+        return yes_no(queryset, value, {"status__in": LIVE_RISK_STATUSES})
 
     def filter_proposed(self, queryset, name, value):
         if value is None:
@@ -145,10 +149,9 @@ class RiskFilterSet(ScopedFilterSet):
         return queryset.filter(pk__in=proposals) if value else queryset.exclude(pk__in=proposals)
 
     def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        condition = {"status__in": LIVE_RISK_STATUSES, "next_review_date__lt": self.today}
-        return queryset.filter(**condition) if value else queryset.exclude(**condition)
+        return yes_no(
+            queryset, value, {"status__in": LIVE_RISK_STATUSES, "next_review_date__lt": self.today}
+        )
 
 
 class IssueFilterSet(ScopedFilterSet):
@@ -174,10 +177,7 @@ class IssueFilterSet(ScopedFilterSet):
         ]
 
     def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        condition = {"status": IssueStatus.OPEN, "target_date__lt": self.today}
-        return queryset.filter(**condition) if value else queryset.exclude(**condition)
+        return yes_no(queryset, value, {"status": IssueStatus.OPEN, "target_date__lt": self.today})
 
 
 class ActionFilterSet(ScopedFilterSet):
@@ -213,16 +213,12 @@ class ActionFilterSet(ScopedFilterSet):
         ]
 
     def filter_pending(self, queryset, name, value):
-        if value is None:
-            return queryset
-        condition = {"status__in": PENDING_ACTION_STATUSES}
-        return queryset.filter(**condition) if value else queryset.exclude(**condition)
+        return yes_no(queryset, value, {"status__in": PENDING_ACTION_STATUSES})
 
     def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        condition = {"status__in": PENDING_ACTION_STATUSES, "due_date__lt": self.today}
-        return queryset.filter(**condition) if value else queryset.exclude(**condition)
+        return yes_no(
+            queryset, value, {"status__in": PENDING_ACTION_STATUSES, "due_date__lt": self.today}
+        )
 
 
 class DecisionFilterSet(ScopedFilterSet):
@@ -256,10 +252,9 @@ class DecisionFilterSet(ScopedFilterSet):
         ]
 
     def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        condition = {"state": DecisionState.REQUESTED, "needed_by__lt": self.today}
-        return queryset.filter(**condition) if value else queryset.exclude(**condition)
+        return yes_no(
+            queryset, value, {"state": DecisionState.REQUESTED, "needed_by__lt": self.today}
+        )
 
 
 class ChangeRequestFilterSet(BaseFilterSet):
@@ -296,7 +291,4 @@ class ChangeRequestFilterSet(BaseFilterSet):
         ]
 
     def filter_awaiting(self, queryset, name, value):
-        if value is None:
-            return queryset
-        condition = {"state": ChangeState.SUBMITTED}
-        return queryset.filter(**condition) if value else queryset.exclude(**condition)
+        return yes_no(queryset, value, {"state": ChangeState.SUBMITTED})
