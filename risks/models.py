@@ -104,8 +104,18 @@ class ScopedEntry(TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
 
+    # A short reference shown everywhere (R-12) and the page of one entry; set per model.
+    reference_prefix = ""
+    detail_url_name = ""
+
     class Meta:
         abstract = True
+
+    def __str__(self):
+        return f"{self.reference} · {self.title}"
+
+    def get_absolute_url(self):
+        return reverse(self.detail_url_name, args=[self.pk])
 
     def clean(self):
         scopes = [s for s in (self.project_id, self.programme_id, self.portfolio_id) if s]
@@ -113,6 +123,10 @@ class ScopedEntry(TimeStampedModel):
             raise ValidationError(
                 {"project": _("Choose exactly one of a project, a programme or a portfolio.")}
             )
+
+    @property
+    def reference(self) -> str:
+        return f"{self.reference_prefix}-{self.pk if self.pk else '?'}"
 
     @property
     def level(self) -> str:
@@ -177,6 +191,9 @@ class RiskPolicy(TimeStampedModel):
 class Risk(ScopedEntry):
     """A threat to a project, programme or portfolio: probability and impact on 1–5, the
     response chosen, and the residual probability and impact once it is in place."""
+
+    reference_prefix = "R"
+    detail_url_name = "risks:risk_detail"
 
     category = models.CharField(
         _("category"), max_length=20, choices=RiskCategory, default=RiskCategory.OTHER
@@ -255,16 +272,6 @@ class Risk(ScopedEntry):
         ]
         indexes = [models.Index(fields=["status", "score"], name="risk_status_score")]
 
-    def __str__(self):
-        return f"{self.reference} · {self.title}"
-
-    def get_absolute_url(self):
-        return reverse("risks:risk_detail", args=[self.pk])
-
-    @property
-    def reference(self) -> str:
-        return f"R-{self.pk}" if self.pk else "R-?"
-
     def clean(self):
         super().clean()
         errors = {}
@@ -308,6 +315,9 @@ class Risk(ScopedEntry):
 class Issue(ScopedEntry):
     """A problem happening now (often a risk that occurred), its severity and resolution."""
 
+    reference_prefix = "I"
+    detail_url_name = "risks:issue_detail"
+
     severity = models.CharField(
         _("severity"), max_length=10, choices=Severity, default=Severity.MEDIUM
     )
@@ -343,16 +353,6 @@ class Issue(ScopedEntry):
         ordering = ["status", "-created_at", "pk"]
         constraints = [scope_constraint("issue_one_scope")]
 
-    def __str__(self):
-        return f"{self.reference} · {self.title}"
-
-    def get_absolute_url(self):
-        return reverse("risks:issue_detail", args=[self.pk])
-
-    @property
-    def reference(self) -> str:
-        return f"I-{self.pk}" if self.pk else "I-?"
-
     @property
     def is_open(self) -> bool:
         return self.status == IssueStatus.OPEN
@@ -366,6 +366,9 @@ class Decision(ScopedEntry):
     """A decision a project (or programme, portfolio) needs: requested with its context and
     options, then taken (outcome, by whom, when, maybe in which steering committee). A taken
     decision is never changed."""
+
+    reference_prefix = "D"
+    detail_url_name = "risks:decision_detail"
 
     context = models.TextField(_("context"), blank=True, help_text=_("Why it is needed now."))
     options = models.TextField(
@@ -439,16 +442,6 @@ class Decision(ScopedEntry):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.reference} · {self.title}"
-
-    def get_absolute_url(self):
-        return reverse("risks:decision_detail", args=[self.pk])
-
-    @property
-    def reference(self) -> str:
-        return f"D-{self.pk}" if self.pk else "D-?"
-
     @property
     def is_pending(self) -> bool:
         return self.state == DecisionState.REQUESTED
@@ -460,6 +453,9 @@ class Decision(ScopedEntry):
 
 class Action(ScopedEntry):
     """Something someone must do by a date, and what it came out of."""
+
+    reference_prefix = "A"
+    detail_url_name = "risks:action_detail"
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -512,16 +508,6 @@ class Action(ScopedEntry):
         ordering = ["due_date", "pk"]
         constraints = [scope_constraint("action_one_scope")]
         indexes = [models.Index(fields=["status", "due_date"], name="action_status_due")]
-
-    def __str__(self):
-        return f"{self.reference} · {self.title}"
-
-    def get_absolute_url(self):
-        return reverse("risks:action_detail", args=[self.pk])
-
-    @property
-    def reference(self) -> str:
-        return f"A-{self.pk}" if self.pk else "A-?"
 
     def clean(self):
         super().clean()
