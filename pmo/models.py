@@ -17,6 +17,18 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class SettingsModel(TimeStampedModel):
+    """Abstract base of a PMO setting kept in one row: the defaults apply until it is saved."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def get(cls):
+        """The settings in force (an unsaved row of defaults until the PMO saves one)."""
+        return cls.objects.order_by("pk").first() or cls()
+
+
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
     _("Use letters, digits, dots, dashes and underscores, starting with a letter or digit."),

@@ -24,7 +24,7 @@ class ProjectObjectiveInline(admin.TabularInline):
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
-    fields = ["name", "is_gate", "baseline_date", "forecast_date", "actual_date"]
+    fields = ["name", "is_gate", "baseline_date", "forecast_date", "actual_date", "weight"]
 
     def get_readonly_fields(self, request, obj=None):
         return sorted(reserved_fields(request.user, Milestone) & set(self.fields))

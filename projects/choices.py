@@ -104,3 +104,47 @@ class Trend(models.TextChoices):
     BETTER = "better", _("Better")
     SAME = "same", _("Same")
     WORSE = "worse", _("Worse")
+
+
+class Nature(models.TextChoices):
+    """The accounting nature of money: capex, investment that builds an asset (capitalised);
+    opex, operating spending (expensed in the year)."""
+
+    CAPEX = "capex", _("CAPEX")
+    OPEX = "opex", _("OPEX")
+
+
+class CostCategory(models.TextChoices):
+    """What money is spent on."""
+
+    INTERNAL_LABOUR = "internal_labour", _("Internal labour")
+    EXTERNAL_SERVICES = "external_services", _("External services")
+    SOFTWARE = "software", _("Software")
+    HARDWARE = "hardware", _("Hardware")
+    OTHER = "other", _("Other")
+
+
+class CostKind(models.TextChoices):
+    """commitment: money engaged but not yet spent (a purchase order); actual: money spent
+    (an invoice booked, time charged)."""
+
+    COMMITMENT = "commitment", _("Commitment")
+    ACTUAL = "actual", _("Actual")
+
+
+class EntrySource(models.TextChoices):
+    """Where a cost entry or an allocation came from: typed in a page, pushed by an
+    integration through the API, or imported from a file."""
+
+    MANUAL = "manual", _("Manual")
+    INTEGRATION = "integration", _("Integration")
+    IMPORT = "import", _("Import")
+
+
+class EacBasis(models.TextChoices):
+    """How an estimate at completion was reached: reported, actuals plus the estimate to
+    complete of the latest status; performance, the budget divided by the cost performance
+    index, when no estimate to complete was reported."""
+
+    REPORTED = "reported", _("Actuals + estimate to complete")
+    PERFORMANCE = "performance", _("Budget / CPI")

@@ -1,4 +1,4 @@
-"""Rules of projects and milestones.
+"""Rules of projects, their records, budgets, costs and staffing.
 
 A project manager edits only the projects they manage, and on those only what is theirs to
 say (description, forecasts, objectives); the baseline, the assignments and the phase are
@@ -7,11 +7,15 @@ everyone but the PMO. Executives and integrations read.
 """
 
 from pmo import rules
-from pmo.roles import is_pmo_manager, is_project_manager
+from pmo.roles import is_integration, is_pmo_manager, is_project_manager
 from projects.choices import ENDED_PHASES
 from projects.models import (
+    Allocation,
     BaselineRevision,
+    BudgetLine,
+    CostEntry,
     Milestone,
+    OverrunAlert,
     Project,
     ReportingCalendar,
     StatusNotification,
@@ -104,3 +108,51 @@ class BaselineRevisionRules(rules.ModelRules):
 
 rules.register(ReportingCalendar)(rules.ModelRules)
 rules.register(StatusNotification)(rules.ModelRules)
+
+
+# Budget lines are the PMO's: the breakdown of a budget the PMO authorised.
+rules.register(BudgetLine)(rules.ModelRules)
+
+
+@rules.register(CostEntry)
+class CostEntryRules(rules.ModelRules):
+    """The PMO and integrations record costs anywhere, a project manager on the projects they
+    manage. An entry is never changed: a correction is an entry of its own. Importing a batch
+    (a file, the bulk endpoint) is the PMO's and the integrations'."""
+
+    def can_add(self, user, parent=None):
+        if is_pmo_manager(user) or is_integration(user):
+            return True
+        if parent is None:
+            return is_project_manager(user)
+        return manages(user, parent)
+
+    def can_change(self, user, obj=None):
+        return False
+
+    def can_import(self, user, obj=None):
+        return is_pmo_manager(user) or is_integration(user)
+
+
+@rules.register(Allocation)
+class AllocationRules(CostEntryRules):
+    """Staffing: the PMO and integrations plan anyone anywhere, a project manager the
+    projects they manage; batches are the PMO's and the integrations'."""
+
+    def can_change(self, user, obj=None):
+        if is_pmo_manager(user) or is_integration(user):
+            return True
+        if obj is None:
+            return is_project_manager(user)
+        return manages(user, obj.project)
+
+
+@rules.register(OverrunAlert)
+class OverrunAlertRules(rules.ModelRules):
+    """Overrun alerts are raised and cleared by the services only; everyone reads them."""
+
+    def can_add(self, user, parent=None):
+        return False
+
+    def can_change(self, user, obj=None):
+        return False

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pmo.models import TimeStampedModel
+from pmo.models import SettingsModel, TimeStampedModel
 from portfolio.models import Portfolio, Programme
 from projects.models import BaselineRevision, Project
 from risks.choices import (
@@ -157,7 +157,7 @@ def scope_constraint(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=_one_scope_condition(), name=name)
 
 
-class RiskPolicy(TimeStampedModel):
+class RiskPolicy(SettingsModel):
     """The PMO's risk settings (one row): from which score a risk is proposed for escalation
     to the steering committee."""
 
@@ -182,10 +182,6 @@ class RiskPolicy(TimeStampedModel):
             % {"threshold": self.escalation_threshold}
         )
 
-    @classmethod
-    def get(cls) -> "RiskPolicy":
-        """The policy in force (the defaults until the PMO saves one)."""
-        return cls.objects.order_by("pk").first() or cls()
 
 
 class Risk(ScopedEntry):

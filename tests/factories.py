@@ -9,10 +9,25 @@ from django.utils import timezone
 
 from pmo.models import User
 from pmo.roles import Role, forget_roles
-from portfolio.models import Portfolio, Programme, StrategicObjective
+from portfolio.models import (
+    Portfolio,
+    PortfolioEnvelope,
+    Programme,
+    Resource,
+    ResourceCapacity,
+    StrategicObjective,
+)
 from projects import weeks
-from projects.choices import Phase, ReportState, Weather
-from projects.models import Milestone, Project, ProjectObjective, StatusReport
+from projects.choices import CostCategory, CostKind, Nature, Phase, ReportState, Weather
+from projects.models import (
+    Allocation,
+    BudgetLine,
+    CostEntry,
+    Milestone,
+    Project,
+    ProjectObjective,
+    StatusReport,
+)
 from risks.choices import ActionStatus, ChangeState, DecisionState, RiskStatus
 from risks.models import Action, ChangeRequest, Decision, Issue, Risk
 
@@ -211,3 +226,72 @@ class ChangeRequestFactory(factory.django.DjangoModelFactory):
     schedule_delta_days = 30
     requested_by = factory.LazyAttribute(lambda o: o.project.project_manager)
     state = ChangeState.DRAFT
+
+
+class PortfolioEnvelopeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PortfolioEnvelope
+
+    portfolio = factory.SubFactory(PortfolioFactory)
+    fiscal_year = 2026
+    capex = Decimal("2000000.00")
+    opex = Decimal("500000.00")
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    """A full-time person of the pool at 600 a day."""
+
+    class Meta:
+        model = Resource
+
+    name = factory.Sequence(lambda n: f"Resource {n}")
+    skill = "Business analyst"
+    team = "Delivery"
+    capacity_fte = Decimal("1.00")
+    daily_rate = Decimal("600.00")
+
+
+class ResourceCapacityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResourceCapacity
+
+    resource = factory.SubFactory(ResourceFactory)
+    month = datetime.date(2026, 8, 1)
+    fte = Decimal("0.50")
+    reason = "Holidays"
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Allocation
+
+    resource = factory.SubFactory(ResourceFactory)
+    project = factory.SubFactory(ProjectFactory)
+    month = datetime.date(2026, 3, 1)
+    fte = Decimal("0.50")
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    project = factory.SubFactory(ProjectFactory)
+    fiscal_year = 2026
+    nature = Nature.CAPEX
+    category = CostCategory.EXTERNAL_SERVICES
+    amount = Decimal("100000.00")
+
+
+class CostEntryFactory(factory.django.DjangoModelFactory):
+    """An actual of 1,000.00 in external services CAPEX, typed in by hand."""
+
+    class Meta:
+        model = CostEntry
+
+    project = factory.SubFactory(ProjectFactory)
+    date = datetime.date(2026, 3, 15)
+    kind = CostKind.ACTUAL
+    nature = Nature.CAPEX
+    category = CostCategory.EXTERNAL_SERVICES
+    amount = Decimal("1000.00")
+    label = factory.Sequence(lambda n: f"Invoice {n}")

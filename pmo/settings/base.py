@@ -226,6 +226,12 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "risks.choices.ActionStatus",
         "DecisionStateEnum": "risks.choices.DecisionState",
         "ChangeStateEnum": "risks.choices.ChangeState",
+        "NatureEnum": "projects.choices.Nature",
+        "CostCategoryEnum": "projects.choices.CostCategory",
+        "CostKindEnum": "projects.choices.CostKind",
+        "EntrySourceEnum": "projects.choices.EntrySource",
+        "EacBasisEnum": "projects.choices.EacBasis",
+        "ResourceKindEnum": "portfolio.choices.ResourceKind",
     },
 }
 

@@ -149,6 +149,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "baseline_date",
             "forecast_date",
             "actual_date",
+            "weight",
             "slip_days",
             "status",
             "created_at",

@@ -112,6 +112,7 @@ class MilestoneForm(UserAwareModelForm):
             "baseline_date",
             "forecast_date",
             "actual_date",
+            "weight",
         ]
         widgets = {name: DateInput() for name in ("baseline_date", "forecast_date", "actual_date")}
 
