@@ -1,7 +1,7 @@
 """Pages of the portfolio structure."""
 
 from pmo.views import ObjectDetailView, ObjectEditView, ObjectListView
-from portfolio import selectors, services
+from portfolio import panels, selectors, services
 from portfolio.filtersets import (
     PortfolioFilterSet,
     ProgrammeFilterSet,
@@ -61,6 +61,7 @@ class PortfolioDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["programmes"] = selectors.programme_list().filter(portfolio=self.object)
+        context["panels"] = panels.render_context(self.request, self.object)
         return context
 
 

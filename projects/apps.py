@@ -7,4 +7,5 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
-        from projects import rules  # noqa: F401  (registers the rules)
+        # Registers the rules, and the finance and staffing panels of project and portfolio pages.
+        from projects import finance_panels, rules, staffing_panels  # noqa: F401
