@@ -63,6 +63,7 @@ from projects.services import (
     status_report_submit,
     status_report_update,
 )
+from reporting.demo_finance import load_finance
 from risks.choices import (
     ActionOrigin,
     ActionStatus,
@@ -2685,6 +2686,12 @@ class SeedReport:
         "decisions",
         "actions",
         "change_requests",
+        "resources",
+        "capacities",
+        "allocations",
+        "budget_lines",
+        "envelopes",
+        "cost_entries",
     )
 
     @property
@@ -3306,4 +3313,5 @@ def load_demo(*, password: str | None = None, today: datetime.date | None = None
     loader.load_statuses()
     loader.load_changes()
     loader.load_raid()
+    load_finance(loader)
     return loader.report

@@ -18,13 +18,24 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from pmo import months
 from pmo.models import User
 from pmo.roles import Role
-from portfolio.models import Portfolio, Programme, StrategicObjective
+from portfolio.choices import ResourceKind
+from portfolio.models import (
+    FinancePolicy,
+    Portfolio,
+    PortfolioEnvelope,
+    Programme,
+    Resource,
+    ResourceCapacity,
+    StrategicObjective,
+)
 from projects import selectors, status, weeks
 from projects.choices import (
     ACTIVE_PHASES,
     WEATHER_RANK,
+    CostKind,
     MilestoneStatus,
     Phase,
     Rating,
@@ -33,14 +44,17 @@ from projects.choices import (
     WeekState,
 )
 from projects.models import (
+    Allocation,
     BaselineRevision,
+    BudgetLine,
+    CostEntry,
     Milestone,
     Project,
     ProjectObjective,
     ReportingCalendar,
     StatusReport,
 )
-from reporting import demo
+from reporting import demo, demo_finance
 from risks import selectors as raid
 from risks.choices import (
     PENDING_ACTION_STATUSES,
@@ -72,6 +86,12 @@ COUNTED = (
     Action,
     Decision,
     ChangeRequest,
+    Resource,
+    ResourceCapacity,
+    Allocation,
+    BudgetLine,
+    PortfolioEnvelope,
+    CostEntry,
 )
 SPECS = {spec.code: spec for spec in demo.PROJECTS}
 THURSDAY, FRIDAY, NEXT_MONDAY = (datetime.timedelta(days=days) for days in (3, 4, 7))
@@ -175,6 +195,22 @@ def test_seed_demo_refuses_where_settings_do_not_allow_demo_data(settings):
 
 # A few projects, enough for every kind of history: live ones of each story, one framing,
 # one closed.
+# What a month gone by adds to: weeks filed, a month of actuals, the allocations and holidays
+# of the window, the budget lines and envelopes of moved dates.
+MOVING_WITH_TIME = {
+    "status_reports",
+    "cost_entries",
+    "allocations",
+    "capacities",
+    "budget_lines",
+    "envelopes",
+}
+MOVING_MODELS = (
+    "projects.Allocation",
+    "portfolio.ResourceCapacity",
+    "projects.BudgetLine",
+    "portfolio.PortfolioEnvelope",
+)
 LATER_DAY_PROJECTS = ("DSI-001", "DSI-002", "DSI-009", "DSI-010", "DSI-016", "OPS-006")
 
 
@@ -201,11 +237,19 @@ def test_seed_demo_on_a_later_day_moves_the_dates_and_files_the_weeks_gone_by(mo
     assert summary["projects"][1] > 0
     assert summary["milestones"][1] > 0
     assert all(
-        created == 0 for kind, (created, _updated) in summary.items() if kind != "status_reports"
+        created == 0
+        for kind, (created, _updated) in summary.items()
+        if kind not in MOVING_WITH_TIME
     )
     assert summary["status_reports"][0] > 0
+    assert summary["cost_entries"][0] > 0
     after = counts()
     assert after.pop("projects.StatusReport") > before.pop("projects.StatusReport")
+    # A month of actuals went by; allocations, holidays, budget lines and envelopes follow
+    # the moved dates.
+    assert after.pop("projects.CostEntry") > before.pop("projects.CostEntry")
+    for label in MOVING_MODELS:
+        after.pop(label), before.pop(label)
     # Moving a baseline's dates records a revision; nothing else is added, no change request
     # approved again.
     assert after.pop("projects.BaselineRevision") > before.pop("projects.BaselineRevision")
@@ -615,6 +659,71 @@ class TestSeededDemo:
                 field: getattr(latest, field) for field in project.baseline()
             } == project.baseline(), project.code
             assert all(revision.recorded_at <= timezone.now() for revision in revisions)
+
+    # -- resources and money -------------------------------------------------------------
+
+    def test_a_pool_of_people_and_teams_in_both_portfolios_and_shared_project_managers(self):
+        pools = Counter(Resource.objects.values_list("portfolio__code", flat=True))
+        assert pools["DSI"] >= 15
+        assert pools["OPS"] >= 6
+        assert pools[None] == 6
+        assert Resource.objects.filter(kind=ResourceKind.TEAM).count() == 2
+        assert Resource.objects.filter(user__username="pm").exists()
+        assert ResourceCapacity.objects.filter(reason__icontains="congés").exists()
+
+    def test_a_year_of_allocations_with_a_few_people_over_capacity(self):
+        loads = defaultdict(Decimal)
+        for resource_id, month, fte in Allocation.objects.values_list("resource", "month", "fte"):
+            loads[(resource_id, month)] += fte
+        resources = {r.pk: r for r in Resource.objects.prefetch_related("capacity_overrides")}
+        over = {
+            resources[pk].name
+            for (pk, month), load in loads.items()
+            if load > resources[pk].capacity_in(month)
+        }
+        assert 2 <= len(over) <= 6, over
+        assert len({month for _pk, month in loads}) == 12
+
+    def test_the_budget_lines_of_a_baselined_project_add_up_to_its_baseline_budget(self):
+        for project in Project.objects.exclude(phase=Phase.IDEA).filter(
+            baseline_start__isnull=False
+        ):
+            lines = BudgetLine.objects.filter(project=project)
+            capex = sum(line.amount for line in lines if line.nature == "capex")
+            opex = sum(line.amount for line in lines if line.nature == "opex")
+            assert (capex, opex) == (project.budget_capex, project.budget_opex), project.code
+
+    def test_each_portfolio_has_envelopes_around_this_fiscal_year(self):
+        year = FinancePolicy.get().fiscal_year(timezone.localdate())
+        assert set(PortfolioEnvelope.objects.values_list("portfolio__code", "fiscal_year")) == {
+            (code, fy) for code in ("DSI", "OPS") for fy in (year - 1, year, year + 1)
+        }
+
+    def test_a_year_of_actuals_and_purchase_orders_pushed_by_the_erp(self):
+        today = timezone.localdate()
+        actuals = CostEntry.objects.filter(kind=CostKind.ACTUAL)
+        assert not actuals.filter(date__gt=today).exists()
+        spent_in = {months.month_start(day) for day in actuals.values_list("date", flat=True)}
+        assert set(months.months(months.add_months(today, -11), 12)) <= spent_in
+        assert CostEntry.objects.filter(kind=CostKind.COMMITMENT).count() > 50
+        assert not CostEntry.objects.filter(external_reference="").exists()
+
+    def test_one_project_overruns_while_it_reports_green_on_cost(self):
+        tolerance = FinancePolicy.get().overrun_tolerance
+        overrunning = {}
+        for project in Project.objects.select_related("last_status").filter(
+            last_status__estimate_to_complete__isnull=False
+        ):
+            spent = sum(
+                CostEntry.objects.filter(project=project, kind=CostKind.ACTUAL).values_list(
+                    "amount", flat=True
+                )
+            )
+            eac = spent + project.last_status.estimate_to_complete
+            if eac > project.budget_total * (1 + tolerance / 100):
+                overrunning[project.code] = project.last_status.cost_rating
+        assert overrunning.pop(demo_finance.UNFLAGGED_OVERRUN) == Rating.GREEN
+        assert set(overrunning.values()) == {Rating.RED}
 
     # -- risks -------------------------------------------------------------------------
 
