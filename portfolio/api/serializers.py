@@ -1,9 +1,20 @@
-"""API representations of the portfolio structure (validation only; services write)."""
+"""API representations of the portfolio structure, the resource pool and the envelopes
+(validation only; services write)."""
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portfolio.models import Portfolio, Programme, StrategicObjective
+from portfolio.models import (
+    FinancePolicy,
+    Portfolio,
+    PortfolioEnvelope,
+    Programme,
+    Resource,
+    ResourceCapacity,
+    StrategicObjective,
+)
 
 
 class UserSummarySerializer(serializers.ModelSerializer):
@@ -73,3 +84,117 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+
+
+# --- resource pool ------------------------------------------------------------------------
+
+
+class MonthField(serializers.DateField):
+    """A month, written as its first day (YYYY-MM-01); read from YYYY-MM as well as from a
+    date, which must then be the first day of its month (else 400 on the field)."""
+
+    default_error_messages = {
+        "invalid": _("Give a month as YYYY-MM or as its first day, YYYY-MM-01."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("A month: YYYY-MM-01 (YYYY-MM is accepted too)."))
+        super().__init__(format="%Y-%m-%d", input_formats=["%Y-%m", "iso-8601"], **kwargs)
+
+
+class CapacityOverrideSerializer(serializers.ModelSerializer):
+    """A month in which a resource has another capacity than usual, inside the resource."""
+
+    month = MonthField(read_only=True)
+
+    class Meta:
+        model = ResourceCapacity
+        fields = ["id", "month", "fte", "reason"]
+        read_only_fields = fields
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    """A person or a team of the pool. ``capacity_overrides`` lists the overrides of the
+    next twelve months, this one included (all of them: ``resource-capacities`` filtered by
+    resource); ``capacity_this_month`` is this month's FTE, override applied."""
+
+    portfolio_code = serializers.CharField(source="portfolio.code", read_only=True, allow_null=True)
+    user_detail = UserSummarySerializer(source="user", read_only=True)
+    capacity_this_month = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True)
+    capacity_overrides = CapacityOverrideSerializer(
+        source="upcoming_overrides", many=True, read_only=True
+    )
+
+    class Meta:
+        model = Resource
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "user",
+            "user_detail",
+            "skill",
+            "team",
+            "portfolio",
+            "portfolio_code",
+            "capacity_fte",
+            "daily_rate",
+            "is_active",
+            "capacity_this_month",
+            "capacity_overrides",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class ResourceCapacitySerializer(serializers.ModelSerializer):
+    """A month's capacity of a resource. POST is an upsert on (resource, month): it creates
+    the month's override (201) or replaces its FTE and reason (200). An override keeps its
+    resource and month: PUT/PATCH change its FTE and reason only (400 on a move)."""
+
+    month = MonthField()
+    resource_name = serializers.CharField(source="resource.name", read_only=True)
+
+    class Meta:
+        model = ResourceCapacity
+        fields = ["id", "resource", "resource_name", "month", "fte", "reason"]
+        # (resource, month) is the upsert's key, not a duplicate to refuse.
+        validators = []
+
+
+# --- envelopes ----------------------------------------------------------------------------
+
+
+class PortfolioEnvelopeSerializer(serializers.ModelSerializer):
+    """What a portfolio may spend in a fiscal year. ``fiscal_year_label`` names the year as
+    the finance policy does ("2026", or "2026/27" for a year starting in April)."""
+
+    portfolio_code = serializers.CharField(source="portfolio.code", read_only=True)
+    fiscal_year_label = serializers.SerializerMethodField()
+    total = serializers.DecimalField(max_digits=15, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = PortfolioEnvelope
+        fields = [
+            "id",
+            "portfolio",
+            "portfolio_code",
+            "fiscal_year",
+            "fiscal_year_label",
+            "capex",
+            "opex",
+            "total",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        # A second envelope of a portfolio for a year is refused by the service, on
+        # ``fiscal_year``, rather than here on the pair.
+        validators = []
+
+    @extend_schema_field(serializers.CharField())
+    def get_fiscal_year_label(self, envelope) -> str:
+        policy = self.context.get("finance_policy") or FinancePolicy.get()
+        return policy.fiscal_year_label(envelope.fiscal_year)
