@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
@@ -217,4 +218,41 @@ class ObjectEditView(RuleRequiredMixin, FormView):
         context["cancel_url"] = (
             self.object.get_absolute_url() if self.object else self.request.GET.get("next") or ""
         )
+        return context
+
+
+class SettingsView(RuleRequiredMixin, FormView):
+    """A PMO setting kept in one row (a :class:`pmo.models.SettingsModel`): the form edits a
+    copy of the row in force, ``update_service(actor=..., **cleaned_data)`` saves it, and the
+    page comes back with ``success_message``. The row in force is in the template's context
+    as ``context_object_name``."""
+
+    permission_action = "change"
+    update_service = None
+    success_message = ""
+    success_url_name = ""
+    title = ""
+    context_object_name = "setting"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        # A copy: the form validates by writing onto its instance, the service saves.
+        current = self.model.get()
+        fields = self.get_form_class()._meta.fields
+        kwargs["instance"] = self.model(**{name: getattr(current, name) for name in fields})
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            type(self).update_service(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            error_map(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(reverse(self.success_url_name))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        context[self.context_object_name] = self.model.get()
         return context

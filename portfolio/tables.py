@@ -1,15 +1,12 @@
 """Tables of the portfolio structure, the resource pool and the envelopes."""
 
-from decimal import Decimal
-
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from pmo.tables import BaseTable
+from pmo.tables import BaseTable, FteColumn, MoneyColumn, money
 from portfolio.models import (
     FinancePolicy,
     Portfolio,
@@ -59,42 +56,6 @@ class ProgrammeTable(BaseTable):
 
 
 # --- resource pool and envelopes ----------------------------------------------------------
-
-NUMBER_ATTRS = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
-
-
-def fte(value: Decimal | None) -> str:
-    """FTE to the hundredth, in the page's language (0.80, 0,80)."""
-    if value is None:
-        return "—"
-    return formats.number_format(value, 2, use_l10n=True)
-
-
-def money(value: Decimal | None) -> str:
-    """An amount with grouped thousands and its cents (12,500.00)."""
-    if value is None:
-        return "—"
-    return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
-
-
-class FteColumn(tables.Column):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("attrs", NUMBER_ATTRS)
-        super().__init__(**kwargs)
-
-    def render(self, value):
-        return fte(value)
-
-
-class MoneyColumn(tables.Column):
-    """An amount."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("attrs", NUMBER_ATTRS)
-        super().__init__(**kwargs)
-
-    def render(self, value):
-        return money(value)
 
 
 class TotalledMoneyColumn(MoneyColumn):

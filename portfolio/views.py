@@ -13,16 +13,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import FormView, View
 
 from pmo.exceptions import CONCURRENT_CONFLICT_MESSAGE
 from pmo.rules import can
+from pmo.tables import fte, money
 from pmo.views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
     RuleRequiredMixin,
+    SettingsView,
     error_map,
 )
 from portfolio import panels, selectors, services
@@ -58,8 +60,6 @@ from portfolio.tables import (
     ProgrammeTable,
     ResourceTable,
     StrategicObjectiveTable,
-    fte,
-    money,
 )
 
 
@@ -338,42 +338,25 @@ class EnvelopeEditView(ObjectEditView):
 EXAMPLE_BUDGET = Decimal("100000.00")
 
 
-class FinancePolicyView(RuleRequiredMixin, FormView):
+class FinancePolicyView(SettingsView):
     """When the fiscal year starts and how far an estimate may exceed its budget: the
     PMO's finance settings."""
 
     model = FinancePolicy
-    permission_action = "change"
     form_class = FinancePolicyForm
     template_name = "portfolio/finance_policy.html"
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        # A copy: the form validates by writing onto its instance, the service saves.
-        policy = FinancePolicy.get()
-        kwargs["instance"] = FinancePolicy(
-            fiscal_year_start_month=policy.fiscal_year_start_month,
-            overrun_tolerance=policy.overrun_tolerance,
-        )
-        return kwargs
-
-    def form_valid(self, form):
-        try:
-            services.finance_policy_update(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            error_map(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Finance policy saved."))
-        return HttpResponseRedirect(reverse("portfolio:finance_policy"))
+    update_service = services.finance_policy_update
+    success_message = gettext_lazy("Finance policy saved.")
+    success_url_name = "portfolio:finance_policy"
+    title = gettext_lazy("Finance policy")
+    context_object_name = "policy"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        policy = FinancePolicy.get()
+        policy = context["policy"]
         year = policy.fiscal_year(timezone.localdate())
         first, last = policy.fiscal_year_bounds(year)
         context.update(
-            title=_("Finance policy"),
-            policy=policy,
             year_label=policy.fiscal_year_label(year),
             year_first=first,
             year_last=last,

@@ -183,7 +183,6 @@ class RiskPolicy(SettingsModel):
         )
 
 
-
 class Risk(ScopedEntry):
     """A threat to a project, programme or portfolio: probability and impact on 1–5, the
     response chosen, and the residual probability and impact once it is in place."""

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, View
+from django.views.generic import View
 
 from pmo.exceptions import ApplicationError
 from pmo.rules import can
@@ -26,6 +26,7 @@ from pmo.views import (
     ObjectEditView,
     ObjectListView,
     RuleRequiredMixin,
+    SettingsView,
     error_map,
 )
 from risks import selectors, services
@@ -689,7 +690,6 @@ class RaidEditView(ObjectEditView):
     """Create or edit a RAID entry or a change request. A record its state keeps as it is
     (a closed risk, a submitted change...) is not opened: its page says why."""
 
-    template_name = "risks/entry_form.html"
     parent_field = "project"
     detail_view: type[RaidDetailView]
 
@@ -765,33 +765,20 @@ class ChangeRequestEditView(RaidEditView):
 # --- risk policy --------------------------------------------------------------------------
 
 
-class RiskPolicyView(RuleRequiredMixin, FormView):
+class RiskPolicyView(SettingsView):
     """From which score a live risk is proposed for escalation: the PMO's setting."""
 
     model = RiskPolicy
-    permission_action = "change"
     form_class = RiskPolicyForm
     template_name = "risks/risk_policy.html"
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        # A copy: the form validates by writing onto its instance, the service saves.
-        kwargs["instance"] = RiskPolicy(escalation_threshold=RiskPolicy.get().escalation_threshold)
-        return kwargs
-
-    def form_valid(self, form):
-        try:
-            services.risk_policy_update(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            error_map(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Risk policy saved."))
-        return HttpResponseRedirect(reverse("risks:risk_policy"))
+    update_service = services.risk_policy_update
+    success_message = gettext_lazy("Risk policy saved.")
+    success_url_name = "risks:risk_policy"
+    title = gettext_lazy("Risk policy")
+    context_object_name = "policy"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["title"] = _("Risk policy")
-        context["policy"] = RiskPolicy.get()
         context["proposed_count"] = selectors.escalation_proposals(
             threshold=context["policy"].escalation_threshold
         ).count()

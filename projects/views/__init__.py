@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import TemplateView, View
 
 from pmo.exceptions import CONCURRENT_CONFLICT_MESSAGE, WorkflowError
 from pmo.rules import can
@@ -23,6 +23,7 @@ from pmo.views import (
     ObjectEditView,
     ObjectListView,
     RuleRequiredMixin,
+    SettingsView,
     error_map,
 )
 from projects import panels, selectors, services, status, weeks
@@ -488,36 +489,14 @@ class StatusAmendView(RuleRequiredMixin, View):
         return TemplateResponse(self.request, "projects/status_detail.html", context, status=status)
 
 
-class ReportingCalendarView(RuleRequiredMixin, FormView):
+class ReportingCalendarView(SettingsView):
     """When weekly statuses are due and reminders go out: the PMO's setting."""
 
     model = ReportingCalendar
-    permission_action = "change"
     form_class = ReportingCalendarForm
     template_name = "projects/reporting_calendar.html"
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        # A copy: the form validates by writing onto its instance, the service saves.
-        calendar = ReportingCalendar.get()
-        kwargs["instance"] = ReportingCalendar(
-            due_weekday=calendar.due_weekday,
-            due_time=calendar.due_time,
-            reminder_hours=calendar.reminder_hours,
-        )
-        return kwargs
-
-    def form_valid(self, form):
-        try:
-            services.reporting_calendar_update(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            error_map(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Reporting calendar saved."))
-        return HttpResponseRedirect(reverse("projects:reporting_calendar"))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = _("Reporting calendar")
-        context["calendar"] = ReportingCalendar.get()
-        return context
+    update_service = services.reporting_calendar_update
+    success_message = gettext_lazy("Reporting calendar saved.")
+    success_url_name = "projects:reporting_calendar"
+    title = gettext_lazy("Reporting calendar")
+    context_object_name = "calendar"
