@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from pmo.api.viewsets import ServiceModelViewSet
 from projects import selectors, services
+from projects.api.finance_figures import FinanceQuerySerializer, ProjectFinanceSerializer
 from projects.api.serializers import (
     MilestoneSerializer,
     ProjectSerializer,
@@ -14,6 +15,7 @@ from projects.api.serializers import (
     StatusReportSerializer,
 )
 from projects.filtersets import MilestoneFilterSet, ProjectFilterSet, StatusReportFilterSet
+from projects.selectors.finance import project_finance
 
 
 class ProjectViewSet(ServiceModelViewSet):
@@ -25,6 +27,25 @@ class ProjectViewSet(ServiceModelViewSet):
     filterset_class = ProjectFilterSet
     create_service = services.project_create
     update_service = services.project_update
+
+    @extend_schema(
+        parameters=[FinanceQuerySerializer],
+        responses={
+            200: ProjectFinanceSerializer,
+            400: OpenApiResponse(description="as_of is not a date (YYYY-MM-DD)."),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def finance(self, request, pk=None):
+        """The project's money on ``as_of`` (today by default): budget, commitments and
+        actuals by nature, estimate to complete and at completion with its basis,
+        consumption, overrun, and the earned value figures. A figure that cannot be
+        computed (no baseline, no progress reported, nothing spent) is null."""
+        project = self.get_object()
+        query = FinanceQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        figures = project_finance(project, as_of=query.validated_data.get("as_of"))
+        return Response(ProjectFinanceSerializer(figures).data)
 
 
 class MilestoneViewSet(ServiceModelViewSet):
