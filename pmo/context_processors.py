@@ -1,5 +1,6 @@
 """Template context shared by every page: the navigation that fits the user's roles."""
 
+from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -10,15 +11,72 @@ from pmo.roles import (
     oversees_portfolio,
     roles_of,
 )
+from pmo.rules import can
 
-# The RAID log's pages share one navigation item and, inside, a tab per kind of entry.
-RAID_PREFIX = "/raid/"
-RAID_TABS = (
-    (_("Risks"), "risks:risk_list"),
-    (_("Issues"), "risks:issue_list"),
-    (_("Actions"), "risks:action_list"),
-    (_("Decisions"), "risks:decision_list"),
+# Sections: pages that share one navigation item and, inside, a tab per page. Each: the start
+# of their paths, the label of their tabs' bar, and the tabs (label, URL name, and the rules
+# action on a model a user needs to see the tab, when not everyone does).
+SECTIONS = (
+    (
+        "/raid/",
+        _("RAID log"),
+        (
+            (_("Risks"), "risks:risk_list", None),
+            (_("Issues"), "risks:issue_list", None),
+            (_("Actions"), "risks:action_list", None),
+            (_("Decisions"), "risks:decision_list", None),
+        ),
+    ),
+    (
+        "/finance/",
+        _("Finance"),
+        (
+            (_("Cost entries"), "projects:costentry_list", None),
+            (_("Budget lines"), "projects:budgetline_list", None),
+            (_("Envelopes"), "portfolio:envelope_list", None),
+            (_("Overruns"), "projects:overrun_list", None),
+            (_("Import actuals"), "projects:cost_import", ("import", "projects.CostEntry")),
+        ),
+    ),
+    (
+        "/resources/",
+        _("Resources"),
+        (
+            (_("Capacity"), "projects:capacity", None),
+            (_("Allocations"), "projects:allocation_list", None),
+            (_("Resource pool"), "portfolio:resource_list", None),
+        ),
+    ),
+    (
+        "/settings/",
+        _("Settings"),
+        (
+            (_("Reporting calendar"), "projects:reporting_calendar", None),
+            (_("Risk policy"), "risks:risk_policy", None),
+            (_("Finance policy"), "portfolio:finance_policy", None),
+        ),
+    ),
 )
+
+
+def _may(user, needs) -> bool:
+    if needs is None:
+        return True
+    action, label = needs
+    # By name: the shared base imports no app of the domain.
+    return can(user, action, apps.get_model(label))
+
+
+def section_tabs(user, path: str) -> tuple[str, list[dict]] | None:
+    """The label and tabs of the section ``path`` is in, the current tab (the longest URL
+    ``path`` starts with) marked active; None outside sections."""
+    for prefix, label, tabs in SECTIONS:
+        if not path.startswith(prefix):
+            continue
+        links = [(name, reverse(url_name)) for name, url_name, needs in tabs if _may(user, needs)]
+        current = max((url for _name, url in links if path.startswith(url)), key=len, default=None)
+        return label, [{"label": name, "url": url, "active": url == current} for name, url in links]
+    return None
 
 
 def navigation(request):
@@ -33,8 +91,10 @@ def navigation(request):
             *([(_("My week"), reverse("projects:my_week"))] if is_project_manager(user) else []),
             (_("Projects"), reverse("projects:project_list")),
             (_("Milestones"), reverse("projects:milestone_list")),
-            (_("RAID log"), reverse("risks:risk_list"), RAID_PREFIX),
+            (_("RAID log"), reverse("risks:risk_list"), "/raid/"),
             (_("Change requests"), reverse("risks:change_list")),
+            (_("Finance"), reverse("projects:costentry_list"), "/finance/"),
+            (_("Resources"), reverse("projects:capacity"), "/resources/"),
             (_("Programmes"), reverse("portfolio:programme_list")),
             (_("Portfolios"), reverse("portfolio:portfolio_list")),
             (_("Objectives"), reverse("portfolio:objective_list")),
@@ -42,8 +102,7 @@ def navigation(request):
         if oversees_portfolio(user):
             items.append((_("Compliance"), reverse("reporting:compliance")))
         if is_pmo_manager(user):
-            items.append((_("Reporting calendar"), reverse("projects:reporting_calendar")))
-            items.append((_("Risk policy"), reverse("risks:risk_policy")))
+            items.append((_("Settings"), reverse("projects:reporting_calendar"), "/settings/"))
             items.append((_("API"), reverse("api-docs")))
     items = [(label, url, prefix[0] if prefix else url) for label, url, *prefix in items]
     path = request.path
@@ -60,9 +119,7 @@ def navigation(request):
         "user_roles": sorted(roles_of(user)),
         "user_is_pmo": is_pmo_manager(user),
     }
-    if items and path.startswith(RAID_PREFIX):
-        tabs = [(label, reverse(name)) for label, name in RAID_TABS]
-        context["raid_tabs"] = [
-            {"label": label, "url": url, "active": path.startswith(url)} for label, url in tabs
-        ]
+    section = section_tabs(user, path) if items else None
+    if section:
+        context["section_label"], context["section_tabs"] = section
     return context

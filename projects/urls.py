@@ -1,6 +1,7 @@
 from django.urls import path
 
 from projects import views
+from projects.views import finance, overview, staffing
 
 app_name = "projects"
 
@@ -25,5 +26,59 @@ urlpatterns = [
         "settings/reporting/",
         views.ReportingCalendarView.as_view(),
         name="reporting_calendar",
+    ),
+    # Finance: budget lines, cost entries, imports (projects.views.finance)
+    path("finance/budget-lines/", finance.BudgetLineListView.as_view(), name="budgetline_list"),
+    path(
+        "finance/budget-lines/new/",
+        finance.BudgetLineEditView.as_view(),
+        name="budgetline_create",
+    ),
+    path(
+        "finance/budget-lines/<int:pk>/edit/",
+        finance.BudgetLineEditView.as_view(),
+        name="budgetline_edit",
+    ),
+    path("finance/cost-entries/", finance.CostEntryListView.as_view(), name="costentry_list"),
+    path(
+        "finance/cost-entries/new/",
+        finance.CostEntryCreateView.as_view(),
+        name="costentry_create",
+    ),
+    path(
+        "finance/cost-entries/<int:pk>/",
+        finance.CostEntryDetailView.as_view(),
+        name="costentry_detail",
+    ),
+    path("finance/import/", finance.CostImportView.as_view(), name="cost_import"),
+    path(
+        "finance/import/template.<str:format>",
+        finance.CostImportTemplateView.as_view(),
+        name="cost_import_template",
+    ),
+    path(
+        "finance/import/<uuid:token>/",
+        finance.CostImportPreviewView.as_view(),
+        name="cost_import_preview",
+    ),
+    # Finance overview: overrun alerts, portfolio finance (projects.views.overview)
+    path("finance/overruns/", overview.OverrunAlertListView.as_view(), name="overrun_list"),
+    # Staffing: allocations, capacity heat map (projects.views.staffing)
+    path("resources/capacity/", staffing.CapacityView.as_view(), name="capacity"),
+    path("resources/allocations/", staffing.AllocationListView.as_view(), name="allocation_list"),
+    path(
+        "resources/allocations/new/",
+        staffing.AllocationEditView.as_view(),
+        name="allocation_create",
+    ),
+    path(
+        "resources/allocations/<int:pk>/edit/",
+        staffing.AllocationEditView.as_view(),
+        name="allocation_edit",
+    ),
+    path(
+        "projects/<int:pk>/staffing/",
+        staffing.ProjectStaffingView.as_view(),
+        name="project_staffing",
     ),
 ]

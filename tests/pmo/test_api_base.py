@@ -23,9 +23,14 @@ RESOURCES = [
     "objectives",
     "portfolios",
     "programmes",
+    "resources",
+    "resource-capacities",
+    "portfolio-envelopes",
     "projects",
     "milestones",
     "status-reports",
+    "budget-lines",
+    "allocations",
     "risks",
     "issues",
     "actions",
@@ -36,6 +41,7 @@ RESOURCES = [
 ACTIONS = [
     f"{API}/{resource}/{{id}}/{step}/"
     for resource, steps in (
+        ("resource-capacities", ("clear",)),
         ("status-reports", ("submit", "amend")),
         ("risks", ("escalate", "close", "occurred")),
         ("issues", ("resolve",)),
@@ -44,6 +50,18 @@ ACTIONS = [
     )
     for step in steps
 ]
+# Actions on a whole resource: a batch upsert and a computed read.
+ACTIONS += [f"{API}/allocations/bulk/", f"{API}/allocations/capacity/"]
+# A computed read of one project, and a read-only list the daily refresh writes (its reads
+# are checked role by role in tests/projects/test_finance_api.py).
+ACTIONS += [
+    f"{API}/projects/{{id}}/finance/",
+    f"{API}/overrun-alerts/",
+    f"{API}/overrun-alerts/{{id}}/",
+]
+# Cost entries are never changed (no put nor patch: see tests/projects/test_cost_api.py);
+# integrations push batches of them to bulk/.
+ACTIONS += [f"{API}/cost-entries/", f"{API}/cost-entries/{{id}}/", f"{API}/cost-entries/bulk/"]
 
 
 # ------------------------------------------------------------------------------

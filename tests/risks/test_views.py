@@ -210,7 +210,16 @@ def test_the_navigation_offers_the_raid_log_and_change_requests_to_every_role(cl
     urls = [item["url"] for item in response.context["nav_items"]]
     assert reverse("risks:risk_list") in urls
     assert reverse("risks:change_list") in urls
-    assert (reverse("risks:risk_policy") in urls) is (role == "pmo")
+    assert (reverse("projects:reporting_calendar") in urls) is (role == "pmo")
+
+
+@pytest.mark.django_db
+def test_the_risk_policy_is_a_tab_of_the_pmos_settings(client_in_role):
+    response = client_in_role("pmo").get(reverse("risks:risk_policy"))
+
+    tabs = {tab["url"]: tab["active"] for tab in response.context["section_tabs"]}
+    assert tabs[reverse("risks:risk_policy")] is True
+    assert tabs[reverse("projects:reporting_calendar")] is False
 
 
 @pytest.mark.django_db
@@ -220,7 +229,7 @@ def test_the_raid_log_item_is_active_on_every_raid_page(client_in_role, kind):
 
     active = [item["url"] for item in response.context["nav_items"] if item["active"]]
     assert active == [reverse("risks:risk_list")]
-    tabs = [tab["url"] for tab in response.context["raid_tabs"] if tab["active"]]
+    tabs = [tab["url"] for tab in response.context["section_tabs"] if tab["active"]]
     assert tabs == [reverse(f"risks:{kind}_list")]
     assert 'class="tabs"' in response.text
 
@@ -231,7 +240,7 @@ def test_the_change_requests_page_has_its_own_active_item_and_no_raid_tabs(clien
 
     active = [item["url"] for item in response.context["nav_items"] if item["active"]]
     assert active == [reverse("risks:change_list")]
-    assert "raid_tabs" not in response.context
+    assert "section_tabs" not in response.context
     assert 'class="tabs"' not in response.text
 
 
