@@ -2692,6 +2692,7 @@ class SeedReport:
         "budget_lines",
         "envelopes",
         "cost_entries",
+        "overrun_alerts",
     )
 
     @property

@@ -26,6 +26,7 @@ from projects.choices import (
     Rating,
 )
 from projects.models import Allocation, BudgetLine, CostEntry, Project
+from projects.services.alerts import overrun_alerts_refresh
 
 CENT = Decimal("0.01")
 
@@ -126,15 +127,16 @@ OVERLOADS = (
     ("Hugo Bernard", "DSI-002", "0.6"),
     ("Inès Chevalier", "DSI-010", "0.7"),
     ("Inès Chevalier", "DSI-015", "0.5"),
-    ("Fabien Roche", "OPS-001", "0.6"),
-    ("Fabien Roche", "OPS-002", "0.6"),
+    ("Fabien Roche", "OPS-001", "0.5"),
+    ("Fabien Roche", "OPS-002", "0.4"),
 )
 FTE_STEPS = ("0.2", "0.3", "0.5", "0.5", "0.6", "0.8")
 FTE_STEP = Decimal("0.05")
 # The project manager who took on one project too many.
 OVERLOADED_MANAGERS = {"Julien Lefèvre"}
 PM_SHARE = Decimal("0.2")
-ALLOCATION_MONTHS_BACK, ALLOCATION_MONTHS = 6, 12
+# Six months gone by and the twelve to come (the capacity heat map starts this month).
+ALLOCATION_MONTHS_BACK, ALLOCATION_MONTHS = 6, 18
 
 # How each nature of a budget splits into categories (shares out of 100).
 SPLITS = {
@@ -570,5 +572,9 @@ class FinanceLoader:
 
 
 def load_finance(loader) -> None:
-    """Load the pool, staffing, budgets, envelopes and costs of the demo's projects."""
+    """Load the pool, staffing, budgets, envelopes and costs of the demo's projects, then
+    raise the overrun alerts they call for (the daily task would, the next morning)."""
     FinanceLoader(loader).load()
+    counts = overrun_alerts_refresh(now=loader.now)
+    loader.report.created["overrun_alerts"] += counts["opened"]
+    loader.report.updated["overrun_alerts"] += counts["updated"] + counts["closed"]

@@ -49,6 +49,7 @@ from projects.models import (
     BudgetLine,
     CostEntry,
     Milestone,
+    OverrunAlert,
     Project,
     ProjectObjective,
     ReportingCalendar,
@@ -92,6 +93,7 @@ COUNTED = (
     BudgetLine,
     PortfolioEnvelope,
     CostEntry,
+    OverrunAlert,
 )
 SPECS = {spec.code: spec for spec in demo.PROJECTS}
 THURSDAY, FRIDAY, NEXT_MONDAY = (datetime.timedelta(days=days) for days in (3, 4, 7))
@@ -200,12 +202,14 @@ def test_seed_demo_refuses_where_settings_do_not_allow_demo_data(settings):
 MOVING_WITH_TIME = {
     "status_reports",
     "cost_entries",
+    "overrun_alerts",
     "allocations",
     "capacities",
     "budget_lines",
     "envelopes",
 }
 MOVING_MODELS = (
+    "projects.OverrunAlert",
     "projects.Allocation",
     "portfolio.ResourceCapacity",
     "projects.BudgetLine",
@@ -671,7 +675,7 @@ class TestSeededDemo:
         assert Resource.objects.filter(user__username="pm").exists()
         assert ResourceCapacity.objects.filter(reason__icontains="congés").exists()
 
-    def test_a_year_of_allocations_with_a_few_people_over_capacity(self):
+    def test_six_months_of_allocations_past_and_a_year_ahead_a_few_people_over_capacity(self):
         loads = defaultdict(Decimal)
         for resource_id, month, fte in Allocation.objects.values_list("resource", "month", "fte"):
             loads[(resource_id, month)] += fte
@@ -682,7 +686,7 @@ class TestSeededDemo:
             if load > resources[pk].capacity_in(month)
         }
         assert 2 <= len(over) <= 6, over
-        assert len({month for _pk, month in loads}) == 12
+        assert len({month for _pk, month in loads}) == 18
 
     def test_the_budget_lines_of_a_baselined_project_add_up_to_its_baseline_budget(self):
         for project in Project.objects.exclude(phase=Phase.IDEA).filter(
@@ -724,6 +728,13 @@ class TestSeededDemo:
                 overrunning[project.code] = project.last_status.cost_rating
         assert overrunning.pop(demo_finance.UNFLAGGED_OVERRUN) == Rating.GREEN
         assert set(overrunning.values()) == {Rating.RED}
+
+    def test_the_overruns_are_alerts_the_green_one_unflagged_for_the_pmo(self):
+        alerts = OverrunAlert.objects.filter(closed_at__isnull=True)
+        assert {a.project.code for a in alerts.filter(unflagged=True)} == {
+            demo_finance.UNFLAGGED_OVERRUN
+        }
+        assert alerts.filter(unflagged=False, cost_rating=Rating.RED).count() >= 2
 
     # -- risks -------------------------------------------------------------------------
 

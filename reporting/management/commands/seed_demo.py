@@ -11,8 +11,8 @@ class Command(BaseCommand):
         "Load a demo portfolio (users, objectives, portfolios, programmes, projects with "
         "their budgets, milestones, half a year of weekly status reports, the RAID log and "
         "change requests; a resource pool, a year of allocations, budget lines, envelopes, "
-        "actuals and purchase orders) dated from today; running it again creates nothing new. For a local "
-        "machine only: every demo user gets the password in DEMO_PASSWORD (default "
+        "actuals and purchase orders) dated from today; running it again creates nothing new. "
+        "For a local machine only: every demo user gets the password in DEMO_PASSWORD (default "
         "pilotage-demo)."
     )
 
