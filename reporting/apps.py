@@ -7,3 +7,6 @@ class ReportingConfig(AppConfig):
 
     name = "reporting"
     verbose_name = _("Reporting")
+
+    def ready(self):
+        from reporting import rules  # noqa: F401  (registers the rules)
