@@ -59,6 +59,29 @@ def test_users_who_manage_no_project_get_no_my_projects_section(client_in_role, 
     assert "My projects" not in response.text
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "board"), [("pmo", "/dashboard/"), ("exec", "/dashboard/executive/")]
+)
+def test_the_pmo_and_executives_start_with_the_dashboard(client_in_role, project, role, board):
+    response = client_in_role(role).get(reverse("home"))
+
+    assert response.status_code == 200
+    assert response.context["board_url"] == board
+    assert '<table id="dashboard-grid"' in response.text
+    assert f'<tr data-project="{project.code}"' in response.text
+    assert "Portfolios by phase" in response.text
+
+
+@pytest.mark.django_db
+def test_project_managers_keep_their_home_page_without_the_dashboard(client_in_role, project):
+    response = client_in_role("pm_own").get(reverse("home"))
+
+    assert "board_url" not in response.context
+    assert 'id="dashboard-grid"' not in response.text
+    assert "My projects" in response.text
+
+
 @pytest.fixture
 def dated_milestones(project):
     """Milestones of ``project`` around today, and one of another project overdue too."""
