@@ -9,4 +9,5 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self):
-        from reporting import rules  # noqa: F401  (registers the rules)
+        # Registers the rules, and the alerts panel of the project page.
+        from reporting import panels, rules  # noqa: F401
