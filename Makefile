@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 PORT ?= 8000
 
-.PHONY: run test lint fmt install messages compilemessages migrate seed bench clean
+.PHONY: run test e2e lint fmt install messages compilemessages migrate seed bench clean
 
 # The environment, rebuilt whenever the lock changes.
 $(BIN)/.installed: pyproject.toml uv.lock
@@ -52,6 +52,10 @@ fmt: install
 # Test settings always: an inherited DJANGO_SETTINGS_MODULE would beat pytest's own.
 test: lint compilemessages
 	DJANGO_SETTINGS_MODULE=pmo.settings.test scripts/test-services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Only the browser tests (Debian's Chromium, installed by test-services.sh when missing).
+e2e: compilemessages
+	DJANGO_SETTINGS_MODULE=pmo.settings.test scripts/test-services.sh $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
 # Timings of list pages and endpoints at BENCH_PROJECTS projects, as JSON in bench/results/.
 BENCH_PROJECTS ?= 1000

@@ -7,6 +7,9 @@
 # Otherwise PostgreSQL 15 (server binaries from PG_BIN, default /usr/lib/postgresql/15/bin)
 # runs as an unprivileged user (it refuses root), and redis-server is installed from Debian's
 # packages when missing and we are root. Both listen on free loopback ports only.
+# The browser tests (tests/e2e) drive Debian's Chromium: installed from its `chromium` package
+# the same way when missing, and its path exported as PILOTAGE_CHROMIUM (already set: kept).
+# Playwright's own browser download is never used.
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -91,6 +94,28 @@ start_redis() {
   log "Redis on 127.0.0.1:$port"
 }
 
+ensure_chromium() {
+  local path
+  path=$(command -v chromium || true)
+  if [ -z "$path" ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      log "chromium missing: installing Debian's chromium package (for the browser tests)"
+      export DEBIAN_FRONTEND=noninteractive
+      { apt-get install -y -qq chromium || { apt-get update -qq && apt-get install -y -qq chromium; }; } >"$work/apt-chromium.log" 2>&1 \
+        || { cat "$work/apt-chromium.log" >&2; log "Could not install chromium."; exit 1; }
+      path=$(command -v chromium || true)
+      [ -n "$path" ] || { log "chromium installed but not found on the PATH."; exit 1; }
+    else
+      # Not fatal: every other test can still run; the browser tests fail saying why.
+      log "chromium is not installed: the browser tests (tests/e2e) will fail. Install it"
+      log "(Debian: sudo apt-get install chromium) or set PILOTAGE_CHROMIUM to a Chromium."
+      return 0
+    fi
+  fi
+  export PILOTAGE_CHROMIUM="$path"
+}
+
+[ -n "${PILOTAGE_CHROMIUM:-}" ] || ensure_chromium
 [ -n "${DATABASE_URL:-}" ] || start_postgres
 [ -n "${REDIS_URL:-}" ] || start_redis
 export CELERY_BROKER_URL="${CELERY_BROKER_URL:-$REDIS_URL}"
