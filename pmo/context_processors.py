@@ -14,9 +14,19 @@ from pmo.roles import (
 from pmo.rules import can
 
 # Sections: pages that share one navigation item and, inside, a tab per page. Each: the start
-# of their paths, the label of their tabs' bar, and the tabs (label, URL name, and the rules
-# action on a model a user needs to see the tab, when not everyone does).
+# (or starts) of their paths, the label of their tabs' bar, and the tabs (label, URL name, and
+# what a user needs to see the tab when not everyone does: a role test or a rules action).
 SECTIONS = (
+    (
+        ("/dashboard/", "/alerts/", "/reporting/"),
+        _("Portfolio health"),
+        (
+            (_("Dashboard"), "reporting:dashboard", None),
+            (_("Executive view"), "reporting:dashboard_executive", None),
+            (_("Alerts"), "reporting:alert_list", None),
+            (_("Compliance"), "reporting:compliance", oversees_portfolio),
+        ),
+    ),
     (
         "/raid/",
         _("RAID log"),
@@ -54,14 +64,35 @@ SECTIONS = (
             (_("Reporting calendar"), "projects:reporting_calendar", None),
             (_("Risk policy"), "risks:risk_policy", None),
             (_("Finance policy"), "portfolio:finance_policy", None),
+            (
+                _("Health thresholds"),
+                "reporting:health_policy",
+                ("change", "reporting.HealthPolicy"),
+            ),
         ),
     ),
 )
 
 
+# The pages of the portfolio's health: the dashboard, the alerts, reporting compliance.
+HEALTH_PREFIXES = SECTIONS[0][0]
+
+
+def _prefixes(url: str, prefixes: str | tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The starts of the paths a navigation item is the current item of: its own URL unless
+    it names one or several."""
+    if prefixes is None:
+        return (url,)
+    return (prefixes,) if isinstance(prefixes, str) else prefixes
+
+
 def _may(user, needs) -> bool:
+    """Whether ``user`` sees a tab: ``needs`` is None (everyone), a role test, or a rules
+    action on a model named by its label."""
     if needs is None:
         return True
+    if callable(needs):
+        return needs(user)
     action, label = needs
     # By name: the shared base imports no app of the domain.
     return can(user, action, apps.get_model(label))
@@ -70,8 +101,8 @@ def _may(user, needs) -> bool:
 def section_tabs(user, path: str) -> tuple[str, list[dict]] | None:
     """The label and tabs of the section ``path`` is in, the current tab (the longest URL
     ``path`` starts with) marked active; None outside sections."""
-    for prefix, label, tabs in SECTIONS:
-        if not path.startswith(prefix):
+    for prefixes, label, tabs in SECTIONS:
+        if not path.startswith(prefixes):
             continue
         links = [(name, reverse(url_name)) for name, url_name, needs in tabs if _may(user, needs)]
         current = max((url for _name, url in links if path.startswith(url)), key=len, default=None)
@@ -87,6 +118,11 @@ def navigation(request):
     items = []
     if has_any_role(user):
         items = [
+            *(
+                [(_("Dashboard"), reverse("reporting:dashboard"), HEALTH_PREFIXES)]
+                if oversees_portfolio(user)
+                else []
+            ),
             (_("Home"), reverse("home")),
             *([(_("My week"), reverse("projects:my_week"))] if is_project_manager(user) else []),
             (_("Projects"), reverse("projects:project_list")),
@@ -99,22 +135,27 @@ def navigation(request):
             (_("Portfolios"), reverse("portfolio:portfolio_list")),
             (_("Objectives"), reverse("portfolio:objective_list")),
         ]
-        if oversees_portfolio(user):
-            items.append((_("Compliance"), reverse("reporting:compliance")))
+        if not oversees_portfolio(user):
+            items.append((_("Alerts"), reverse("reporting:alert_list"), ("/alerts/",)))
         if is_pmo_manager(user):
             items.append((_("Settings"), reverse("projects:reporting_calendar"), "/settings/"))
             items.append((_("API"), reverse("api-docs")))
-    items = [(label, url, prefix[0] if prefix else url) for label, url, *prefix in items]
+    items = [(label, url, _prefixes(url, *prefix)) for label, url, *prefix in items]
     path = request.path
     current = max(
-        (prefix for _label, _url, prefix in items if prefix != "/" and path.startswith(prefix)),
+        (
+            prefix
+            for _label, _url, prefixes in items
+            for prefix in prefixes
+            if prefix != "/" and path.startswith(prefix)
+        ),
         key=len,
         default="/" if path == "/" else None,
     )
     context = {
         "nav_items": [
-            {"label": label, "url": url, "active": prefix == current}
-            for label, url, prefix in items
+            {"label": label, "url": url, "active": current in prefixes}
+            for label, url, prefixes in items
         ],
         "user_roles": sorted(roles_of(user)),
         "user_is_pmo": is_pmo_manager(user),

@@ -13,10 +13,11 @@ from pmo.health import healthz
 from portfolio.api.urls import router as portfolio_router
 from projects.api.urls import router as projects_router
 from reporting import views as reporting_views
+from reporting.api import router as reporting_router
 from risks.api.urls import router as risks_router
 
 api_router = DefaultRouter()
-for app_router in (portfolio_router, projects_router, risks_router):
+for app_router in (portfolio_router, projects_router, risks_router, reporting_router):
     api_router.registry.extend(app_router.registry)
 
 urlpatterns = [

@@ -578,3 +578,8 @@ def load_finance(loader) -> None:
     counts = overrun_alerts_refresh(now=loader.now)
     loader.report.created["overrun_alerts"] += counts["opened"]
     loader.report.updated["overrun_alerts"] += counts["updated"] + counts["closed"]
+    # The PMO's alerts, as the hourly refresh would raise them.
+    from reporting.services import alerts_refresh
+
+    alert_counts = alerts_refresh(now=loader.now)
+    loader.report.created["alerts"] += alert_counts["opened"]

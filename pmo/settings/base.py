@@ -197,7 +197,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-API_MAX_PAGE_SIZE = 500
+# A BI integration pulls the whole portfolio of a large PMO (1,000 projects) in one request;
+# list endpoints cost the same queries at any page size.
+API_MAX_PAGE_SIZE = 1000
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pilotage API",
@@ -232,6 +234,10 @@ SPECTACULAR_SETTINGS = {
         "EntrySourceEnum": "projects.choices.EntrySource",
         "EacBasisEnum": "projects.choices.EacBasis",
         "ResourceKindEnum": "portfolio.choices.ResourceKind",
+        # An issue's severity and an alert's are different scales.
+        "SeverityEnum": "risks.choices.Severity",
+        "AlertSeverityEnum": "reporting.choices.AlertSeverity",
+        "AlertKindEnum": "reporting.choices.AlertKind",
     },
 }
 

@@ -62,6 +62,9 @@ ACTIONS += [
 # Cost entries are never changed (no put nor patch: see tests/projects/test_cost_api.py);
 # integrations push batches of them to bulk/.
 ACTIONS += [f"{API}/cost-entries/", f"{API}/cost-entries/{{id}}/", f"{API}/cost-entries/bulk/"]
+# Alerts are read-only (the hourly refresh writes them); PMO managers acknowledge them (see
+# tests/reporting/test_alert_views.py).
+ACTIONS += [f"{API}/alerts/", f"{API}/alerts/{{id}}/", f"{API}/alerts/{{id}}/acknowledge/"]
 
 
 # ------------------------------------------------------------------------------
@@ -309,7 +312,7 @@ def test_page_size_is_honoured_and_pages_follow_each_other(api_as, integration_u
 
 
 def test_the_page_size_cap_is_the_setting():
-    assert settings.API_MAX_PAGE_SIZE == 500
+    assert settings.API_MAX_PAGE_SIZE == 1000
     assert PageNumberPagination.max_page_size == settings.API_MAX_PAGE_SIZE
 
 

@@ -303,11 +303,24 @@ def test_the_page_is_named_reporting_compliance():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("role", "shown"), [("pmo", True), ("exec", True), ("pm_own", False)])
-def test_the_navigation_offers_compliance_to_those_who_may_see_it(client_in_role, role, shown):
-    response = client_in_role(role).get(reverse("home"))
+def test_compliance_is_a_tab_of_the_portfolio_health_for_those_who_may_see_it(
+    client_in_role, role, shown
+):
+    response = client_in_role(role).get(reverse("reporting:dashboard"))
 
     urls = [item["url"] for item in response.context["nav_items"]]
-    assert (URL in urls) is shown
+    assert (reverse("reporting:dashboard") in urls) is shown
+    assert (URL in [tab["url"] for tab in response.context["section_tabs"]]) is shown
+
+
+@pytest.mark.django_db
+def test_the_compliance_tab_is_active_on_the_compliance_page(client_in_role):
+    response = client_in_role("pmo").get(URL)
+
+    active = [tab["url"] for tab in response.context["section_tabs"] if tab["active"]]
+    assert active == [URL]
+    nav = [item["url"] for item in response.context["nav_items"] if item["active"]]
+    assert nav == [reverse("reporting:dashboard")]
 
 
 @pytest.mark.django_db
