@@ -1,5 +1,6 @@
 """The roles of Pilotage, each a Django group created by a data migration."""
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,3 +62,14 @@ def has_any_role(user) -> bool:
 def oversees_portfolio(user) -> bool:
     """PMO managers and executives watch the whole portfolio (compliance, dashboards)."""
     return is_pmo_manager(user) or is_executive(user)
+
+
+def pmo_managers_to_email():
+    """The active PMO managers with an email address: who the PMO's emails go to."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=Role.PMO_MANAGER, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )

@@ -15,14 +15,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from pmo.roles import Role
+from pmo.roles import pmo_managers_to_email
 from projects import status, weeks
 from projects.choices import ACTIVE_PHASES, ReportState, WeekState
 from projects.models import Project, ReportingCalendar, StatusNotification, StatusReport
@@ -138,7 +137,7 @@ def send_late_summaries(*, now: datetime.datetime | None = None) -> int:
     ]
     compliance_url = f"{settings.SITE_URL}{reverse('reporting:compliance')}?week={week}"
     outgoing = []
-    for recipient in _pmo_managers():
+    for recipient in pmo_managers_to_email():
         context = {
             "recipient": recipient,
             "week": week,
@@ -157,16 +156,6 @@ def _active_projects():
         Project.objects.filter(phase__in=ACTIVE_PHASES)
         .select_related("project_manager")
         .order_by("code")
-    )
-
-
-def _pmo_managers():
-    return (
-        get_user_model()
-        .objects.filter(groups__name=Role.PMO_MANAGER, is_active=True)
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
     )
 
 

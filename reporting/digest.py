@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -21,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
-from pmo.roles import Role
+from pmo.roles import pmo_managers_to_email
 from projects import weeks
 from projects.choices import ACTIVE_PHASES, WEATHER_RANK, Axis, Rating, ReportState
 from projects.models import StatusReport
@@ -186,16 +185,6 @@ def digest_week(now: datetime.datetime | None = None) -> datetime.date:
     return weeks.current_week(weeks.zone(), now) - weeks.ONE_WEEK
 
 
-def _pmo_managers():
-    return (
-        get_user_model()
-        .objects.filter(groups__name=Role.PMO_MANAGER, is_active=True)
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
-
-
 def _message(recipient, digest: Digest) -> EmailMultiAlternatives:
     """The digest email to ``recipient`` in the site's language (users keep no language
     preference yet): plain text with an HTML alternative."""
@@ -245,7 +234,7 @@ def send_weekly_digest(*, now: datetime.datetime | None = None) -> int:
     """
     now = now or timezone.now()
     week = digest_week(now)
-    recipients = list(_pmo_managers())
+    recipients = list(pmo_managers_to_email())
     already = set(
         DigestNotification.objects.filter(week=week, recipient__in=recipients).values_list(
             "recipient_id", flat=True

@@ -16,7 +16,6 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -25,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
-from pmo.roles import Role
+from pmo.roles import pmo_managers_to_email
 from pmo.services import model_update
 from projects.choices import ACTIVE_PHASES
 from projects.models import OverrunAlert, Project
@@ -121,16 +120,6 @@ def overrun_alerts_refresh(*, now: datetime.datetime | None = None) -> dict[str,
     return counts
 
 
-def _pmo_managers():
-    return (
-        get_user_model()
-        .objects.filter(groups__name=Role.PMO_MANAGER, is_active=True)
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
-
-
 def _message(recipient, alerts: list[OverrunAlert]) -> EmailMultiAlternatives:
     """The email listing ``alerts`` to ``recipient``, in the site's language (users keep no
     language preference yet), plain text with an HTML alternative."""
@@ -168,7 +157,7 @@ def overrun_alerts_notify(*, now: datetime.datetime | None = None) -> int:
     Without any PMO manager to tell, nothing is marked: the alerts wait for one.
     """
     now = now or timezone.now()
-    recipients = list(_pmo_managers())
+    recipients = list(pmo_managers_to_email())
     if not recipients:
         return 0
     with transaction.atomic():
