@@ -207,7 +207,7 @@ def week_compliance(
         if line is None:
             line = lines[project.project_manager_id] = ManagerCompliance(project.project_manager)
         first = firsts.get((project.pk, week))
-        state = _state(project, week, first, calendar, now)
+        state = week_state(project, week, first, calendar, now)
         row = ProjectWeek(
             project=project,
             state=state,
@@ -277,8 +277,10 @@ def _first_submissions(
     }
 
 
-def _state(project, week, first_submitted_at, calendar, now) -> str:
-    # week_state reads the revisions' state and submission time: the first submission stands
+def week_state(project, week, first_submitted_at, calendar, now) -> str:
+    """Where ``project`` stands for ``week`` as of ``now`` (a WeekState), from the moment its
+    status of that week was first submitted (None: never). Read in bulk by the callers."""
+    # status.week_state reads the revisions' state and submission time: the first submission stands
     # for them all, as it alone decides punctuality.
     reports = (
         [StatusReport(state=ReportState.SUBMITTED, submitted_at=first_submitted_at)]
@@ -311,7 +313,7 @@ def _count_rates(project, window, firsts, calendar, now, *, rate_lists) -> None:
         first = firsts.get((project.pk, monday))
         if monday < start and first is None:
             continue
-        punctuality = PUNCTUALITY[_state(project, monday, first, calendar, now)]
+        punctuality = PUNCTUALITY[week_state(project, monday, first, calendar, now)]
         if punctuality == Punctuality.PENDING:
             continue
         age = last - index  # 0 for the chosen week

@@ -480,6 +480,6 @@ def _tally(rows, week, firsts, calendar, now) -> compliance.Tally:
     """The punctuality of ``week`` over the projects, as the compliance page judges it."""
     tally = compliance.Tally()
     for project in rows:
-        state = compliance._state(project, week, firsts.get((project.pk, week)), calendar, now)
+        state = compliance.week_state(project, week, firsts.get((project.pk, week)), calendar, now)
         tally.add(compliance.PUNCTUALITY[state])
     return tally
