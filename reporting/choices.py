@@ -36,3 +36,47 @@ class AlertSeverity(models.TextChoices):
 
 
 SEVERITY_RANK = {AlertSeverity.HIGH: 0, AlertSeverity.MEDIUM: 1, AlertSeverity.LOW: 2}
+
+
+class ReportKind(models.TextChoices):
+    """What a Copil pack covers.
+
+    portfolio_pack: a portfolio, one page per project; programme_pack: the same for the
+    projects of a programme; project_flash: one project in one or two pages.
+    """
+
+    PORTFOLIO_PACK = "portfolio_pack", _("Portfolio Copil pack")
+    PROGRAMME_PACK = "programme_pack", _("Programme pack")
+    PROJECT_FLASH = "project_flash", _("Project flash report")
+
+
+class RunState(models.TextChoices):
+    """Where a generation stands: queued, then running, then succeeded (the PDF is kept) or
+    failed (the error is kept and the run may be retried)."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class ReportSection(models.TextChoices):
+    """The parts of a pack the PMO may leave out; the cover is always there."""
+
+    SUMMARY = "summary", _("Executive summary")
+    PROJECT_PAGES = "project_pages", _("One page per project")
+    FINANCE = "finance", _("Budget and costs")
+    RESOURCES = "resources", _("FTE demand and capacity")
+    RISKS = "risks", _("Top risks")
+    AWAITING = "awaiting", _("Change requests and decisions awaiting the committee")
+    HEAT_MAP = "heat_map", _("Appendix: risk heat map")
+    DECISION_LOG = "decision_log", _("Appendix: decision log")
+
+
+class Confidentiality(models.TextChoices):
+    """The marking printed on the cover and every footer of a pack."""
+
+    PUBLIC = "public", _("Public")
+    INTERNAL = "internal", _("Internal")
+    CONFIDENTIAL = "confidential", _("Confidential")
+    RESTRICTED = "restricted", _("Restricted")

@@ -1,18 +1,33 @@
 """What the reporting app writes: the PMO's health thresholds, alerts and their
-acknowledgements, and the record of the weekly digests sent."""
+acknowledgements, the record of the weekly digests sent, and the Copil packs: each
+portfolio's look, the schedules and every generation (run) with its PDF and frozen data."""
 
+import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pmo.models import SettingsModel, TimeStampedModel
-from portfolio.models import Portfolio, Resource
+from portfolio.models import Portfolio, Programme, Resource
 from projects.models import Project
-from reporting.choices import AlertKind, AlertSeverity
+from reporting.choices import (
+    AlertKind,
+    AlertSeverity,
+    Confidentiality,
+    ReportKind,
+    ReportSection,
+    RunState,
+)
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000"))]
 
@@ -205,3 +220,329 @@ class DigestNotification(models.Model):
             _("Digest of the week of %(week)s to %(recipient)s")
             % {"week": self.week.isoformat(), "recipient": self.recipient}
         )
+
+
+# ------------------------------------------------------------------------------
+# Copil packs
+# ------------------------------------------------------------------------------
+colour_validator = RegexValidator(
+    r"^#[0-9A-Fa-f]{6}$", _("Give a colour as # and six hexadecimal digits, like #1f4e79.")
+)
+LOGO_MAX_BYTES = 1024 * 1024
+
+
+def validate_logo_size(file) -> None:
+    if file and file.size > LOGO_MAX_BYTES:
+        raise ValidationError(_("A logo may weigh 1 MB at most."))
+
+
+def default_sections() -> list[str]:
+    return list(ReportSection.values)
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class ReportLook(TimeStampedModel):
+    """How a portfolio's packs look, set by the PMO: title, logo, accent colour, the marking
+    and which sections appear. Programme packs and project flashes take their portfolio's."""
+
+    portfolio = models.OneToOneField(
+        Portfolio,
+        verbose_name=_("portfolio"),
+        on_delete=models.CASCADE,
+        related_name="report_look",
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=120,
+        blank=True,
+        help_text=_('On the cover, above the scope; "Steering committee" when empty.'),
+    )
+    logo = models.FileField(
+        _("logo"),
+        upload_to="report-logos/",
+        blank=True,
+        validators=[
+            FileExtensionValidator(["png", "jpg", "jpeg", "svg"]),
+            validate_logo_size,
+        ],
+        help_text=_("PNG, JPEG or SVG, 1 MB at most; on the cover and every page header."),
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default="#1f4e79",
+        validators=[colour_validator],
+        help_text=_("Titles, rules and the cover band."),
+    )
+    confidentiality = models.CharField(
+        _("confidentiality"),
+        max_length=20,
+        choices=Confidentiality,
+        default=Confidentiality.INTERNAL,
+        help_text=_("Printed on the cover and in every footer."),
+    )
+    footer = models.CharField(
+        _("footer text"),
+        max_length=120,
+        blank=True,
+        help_text=_("For example the issuing department; in every footer."),
+    )
+    sections = models.JSONField(
+        _("sections"),
+        default=default_sections,
+        blank=True,
+        help_text=_("The parts of the pack that appear; the cover always does."),
+    )
+
+    class Meta:
+        verbose_name = _("pack look")
+        verbose_name_plural = _("pack looks")
+        ordering = ["portfolio__name"]
+
+    def __str__(self):
+        return str(_("Look of the packs of %(portfolio)s") % {"portfolio": self.portfolio})
+
+    def clean(self):
+        super().clean()
+        sections = self.sections or []
+        if not isinstance(sections, list) or any(s not in ReportSection.values for s in sections):
+            raise ValidationError({"sections": _("Choose sections from the list.")})
+
+
+class ScopedReport(models.Model):
+    """Abstract base of what names a pack's scope: its kind and the portfolio, programme or
+    project it covers (the portfolio is kept for every kind, to list packs by portfolio)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReportKind)
+    portfolio = models.ForeignKey(
+        Portfolio,
+        verbose_name=_("portfolio"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="fr"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def scope(self):
+        """The portfolio, programme or project the pack covers."""
+        if self.kind == ReportKind.PROJECT_FLASH:
+            return self.project
+        if self.kind == ReportKind.PROGRAMME_PACK:
+            return self.programme
+        return self.portfolio
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == ReportKind.PROGRAMME_PACK and not self.programme_id:
+            errors["programme"] = _("A programme pack needs its programme.")
+        if self.kind == ReportKind.PROJECT_FLASH and not self.project_id:
+            errors["project"] = _("A project flash report needs its project.")
+        if errors:
+            raise ValidationError(errors)
+        # The portfolio follows the scope: a programme's or a project's own.
+        if self.kind == ReportKind.PROGRAMME_PACK:
+            self.portfolio_id = self.programme.portfolio_id
+            self.project = None
+        elif self.kind == ReportKind.PROJECT_FLASH:
+            self.portfolio_id = self.project.portfolio_id
+            self.programme = None
+        else:
+            self.programme = None
+            self.project = None
+        if not self.portfolio_id:
+            raise ValidationError({"portfolio": _("A portfolio pack needs its portfolio.")})
+
+
+class ReportSchedule(ScopedReport, TimeStampedModel):
+    """A pack generated on a schedule and sent to its recipients: set up by PMO managers,
+    fired by Celery beat from the periodic task it keeps in step (cron in its time zone)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    cron = models.CharField(
+        _("cron expression"),
+        max_length=100,
+        default="0 7 * * 1",
+        help_text=_(
+            'Minute, hour, day of month, month and day of week, as in cron: "0 7 * * 1" '
+            "is every Monday at 07:00."
+        ),
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=time_zone_choices, default=settings.TIME_ZONE
+    )
+    recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipients"),
+        related_name="report_subscriptions",
+        blank=True,
+    )
+    extra_recipients = models.TextField(
+        _("other recipients"),
+        blank=True,
+        help_text=_("Email addresses outside Pilotage, one per line."),
+    )
+    attach_pdf = models.BooleanField(
+        _("attach the PDF"),
+        default=False,
+        help_text=_("Besides the link, when the file is small enough for email."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    periodic_task = models.OneToOneField(
+        "django_celery_beat.PeriodicTask",
+        verbose_name=_("periodic task"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("report schedule")
+        verbose_name_plural = _("report schedules")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("reporting:schedule_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        from reporting import cron
+
+        errors = {}
+        try:
+            cron.parse(self.cron)
+        except ValueError as error:
+            errors["cron"] = str(error)
+        try:
+            cron.extra_emails(self.extra_recipients)
+        except ValueError as error:
+            errors["extra_recipients"] = str(error)
+        if errors:
+            raise ValidationError(errors)
+
+
+def report_upload_to(run: "ReportRun", filename: str) -> str:
+    return f"reports/{run.created_at:%Y/%m}/{filename}"
+
+
+class ReportRun(ScopedReport, TimeStampedModel):
+    """One generation of a pack, on schedule or on demand: queued, running, then succeeded
+    with its PDF (pages, SHA-256, duration) or failed with its error.
+
+    ``snapshot`` is the frozen data the PDF shows: editing a status afterwards changes
+    neither. A scheduled run is unique per schedule and planned time, so a task delivered
+    twice makes one PDF.
+    """
+
+    schedule = models.ForeignKey(
+        ReportSchedule,
+        verbose_name=_("schedule"),
+        on_delete=models.SET_NULL,
+        related_name="runs",
+        null=True,
+        blank=True,
+    )
+    planned_for = models.DateTimeField(
+        _("planned for"),
+        null=True,
+        blank=True,
+        help_text=_("The time the schedule fired for; empty for a pack asked on demand."),
+    )
+    as_of = models.DateField(_("as of"), help_text=_("The date the pack's situation is at."))
+    state = models.CharField(_("state"), max_length=10, choices=RunState, default=RunState.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    task_id = models.CharField(_("task"), max_length=64, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True)
+    file_size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    page_count = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    snapshot = models.JSONField(_("frozen data"), null=True, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Copil pack")
+        verbose_name_plural = _("Copil packs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "planned_for"],
+                condition=models.Q(planned_for__isnull=False),
+                name="report_run_once_per_planned_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["portfolio", "-created_at"], name="report_run_portfolio"),
+            models.Index(fields=["state", "-created_at"], name="report_run_state"),
+        ]
+
+    def __str__(self):
+        return str(
+            _("%(kind)s — %(scope)s, %(date)s")
+            % {"kind": self.get_kind_display(), "scope": self.scope, "date": self.as_of}
+        )
+
+    def get_absolute_url(self):
+        return reverse("reporting:pack_detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (RunState.SUCCEEDED, RunState.FAILED)
+
+    def file_name(self) -> str:
+        """The download's name: kind, scope code and date (``copil-DIGITAL-2026-11-23.pdf``)."""
+        prefix = {
+            ReportKind.PORTFOLIO_PACK: "copil",
+            ReportKind.PROGRAMME_PACK: "copil-programme",
+            ReportKind.PROJECT_FLASH: "flash",
+        }[self.kind]
+        return f"{prefix}-{self.scope.code}-{self.as_of.isoformat()}.pdf"

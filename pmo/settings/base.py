@@ -178,6 +178,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# Copil packs: a generation is stopped past these (seconds; the soft limit lets it record
+# why), and a PDF is attached to its email only up to this size (a link otherwise).
+REPORT_SOFT_TIME_LIMIT = int(env_str("REPORT_SOFT_TIME_LIMIT", "600"))
+REPORT_TIME_LIMIT = int(env_str("REPORT_TIME_LIMIT", "660"))
+REPORT_ATTACHMENT_MAX_BYTES = int(env_str("REPORT_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+
 # ------------------------------------------------------------------------------
 # REST API
 # ------------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 """Settings for the test suite: real PostgreSQL and Redis from the environment, fast hashing."""
 
+import tempfile
+from pathlib import Path
+
 from pmo.settings.base import *
 from pmo.settings.environment import env_str
 
@@ -13,3 +16,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DEMO_DATA_ALLOWED = True
+# Files the tests write (Copil PDFs, logos) go to a folder of their own, never var/media.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pilotage-test-media-"))
+# A task enqueued on commit runs there and then; the worker test starts a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
