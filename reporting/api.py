@@ -80,3 +80,9 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 router = SimpleRouter()
 router.register("alerts", AlertViewSet)
+
+# The Copil packs and their schedules (imported here so that one router serves the app).
+from reporting.api_packs import ReportRunViewSet, ReportScheduleViewSet  # noqa: E402
+
+router.register("reports", ReportRunViewSet)
+router.register("report-schedules", ReportScheduleViewSet)

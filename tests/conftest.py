@@ -20,6 +20,12 @@ def _language_of_the_settings():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _media_of_the_test(settings, tmp_path):
+    """Each test writes its files (Copil PDFs, logos) in a folder of its own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def pmo_user(db):
     return factories.pmo_manager(username="pmo")

@@ -244,6 +244,10 @@ SPECTACULAR_SETTINGS = {
         "SeverityEnum": "risks.choices.Severity",
         "AlertSeverityEnum": "reporting.choices.AlertSeverity",
         "AlertKindEnum": "reporting.choices.AlertKind",
+        # A Copil pack's kind and a run's state, beside the other kinds and states.
+        "ReportKindEnum": "reporting.choices.ReportKind",
+        "RunStateEnum": "reporting.choices.RunState",
+        "PackScopeTypeEnum": "reporting.api_packs.SCOPE_TYPES",
     },
 }
 

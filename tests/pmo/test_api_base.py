@@ -65,6 +65,16 @@ ACTIONS += [f"{API}/cost-entries/", f"{API}/cost-entries/{{id}}/", f"{API}/cost-
 # Alerts are read-only (the hourly refresh writes them); PMO managers acknowledge them (see
 # tests/reporting/test_alert_views.py).
 ACTIONS += [f"{API}/alerts/", f"{API}/alerts/{{id}}/", f"{API}/alerts/{{id}}/acknowledge/"]
+# Copil packs are asked for (202) and read, never edited; their PDF and a retry are actions.
+# Schedules are deleted with their beat entry (see tests/reporting/test_api_packs.py).
+ACTIONS += [
+    f"{API}/reports/",
+    f"{API}/reports/{{id}}/",
+    f"{API}/reports/{{id}}/pdf/",
+    f"{API}/reports/{{id}}/retry/",
+    f"{API}/report-schedules/",
+    f"{API}/report-schedules/{{id}}/",
+]
 
 
 # ------------------------------------------------------------------------------
