@@ -61,6 +61,7 @@ e2e: compilemessages
 BENCH_PROJECTS ?= 1000
 bench: install
 	DJANGO_SETTINGS_MODULE=pmo.settings.test scripts/test-services.sh $(BIN)/python bench/run.py --projects $(BENCH_PROJECTS)
+	DJANGO_SETTINGS_MODULE=pmo.settings.test scripts/test-services.sh $(BIN)/python bench/packs.py --sizes 50 200
 
 clean:
 	rm -rf var .pytest_cache

@@ -25,7 +25,8 @@ from projects.staffing_panels import nice_ceiling
 from risks.choices import Severity
 
 WIDTH = 720
-FONT = "DejaVu Sans, Verdana, sans-serif"
+# Inter first: the PDF bundles it (static/fonts/inter); a screen without it falls back.
+FONT = "Inter, DejaVu Sans, Verdana, sans-serif"
 INK = "#1d2433"
 MUTED = "#5d6778"
 LINE = "#dfe3ea"
