@@ -228,9 +228,7 @@ def test_another_delivery_leaves_a_run_being_made_to_its_worker(portfolio, pmo_u
     assert run.task_id == "t-1"
 
 
-def test_the_same_message_redelivered_after_its_worker_died_takes_the_run_over(
-    portfolio, pmo_user
-):
+def test_the_same_message_redelivered_after_its_worker_died_takes_the_run_over(portfolio, pmo_user):
     run = _request(pmo_user, portfolio)
     ReportRun.objects.filter(pk=run.pk).update(
         state=RunState.RUNNING, task_id="t-1", attempts=1, started_at=timezone.now()
@@ -299,8 +297,13 @@ def test_a_schedule_with_a_wrong_cron_is_refused_on_the_field(portfolio, pmo_use
     with pytest.raises(ValidationError) as error:
         reports.report_schedule_create(
             actor=pmo_user,
-            data={"name": "x", "kind": ReportKind.PORTFOLIO_PACK, "portfolio": portfolio,
-                  "cron": "every monday", "language": "fr"},
+            data={
+                "name": "x",
+                "kind": ReportKind.PORTFOLIO_PACK,
+                "portfolio": portfolio,
+                "cron": "every monday",
+                "language": "fr",
+            },
             recipients=[],
         )
     assert "cron" in error.value.message_dict
@@ -313,8 +316,12 @@ def test_a_recipient_without_an_email_is_refused(portfolio, pmo_user):
     with pytest.raises(ValidationError) as error:
         reports.report_schedule_create(
             actor=pmo_user,
-            data={"name": "x", "kind": ReportKind.PORTFOLIO_PACK, "portfolio": portfolio,
-                  "language": "fr"},
+            data={
+                "name": "x",
+                "kind": ReportKind.PORTFOLIO_PACK,
+                "portfolio": portfolio,
+                "language": "fr",
+            },
             recipients=[silent],
         )
     assert "recipients" in error.value.message_dict
@@ -329,9 +336,7 @@ def test_only_pmo_managers_set_schedules(portfolio, exec_user):
         )
 
 
-def test_a_schedule_fired_twice_for_one_occurrence_makes_one_pack_and_one_email(
-    schedule, settings
-):
+def test_a_schedule_fired_twice_for_one_occurrence_makes_one_pack_and_one_email(schedule, settings):
     first = reports.report_schedule_fire(schedule_id=schedule.pk, task_id="a", now=MONDAY_7)
     second = reports.report_schedule_fire(
         schedule_id=schedule.pk, task_id="b", now=MONDAY_7 + datetime.timedelta(seconds=40)
@@ -347,9 +352,7 @@ def test_a_schedule_fired_twice_for_one_occurrence_makes_one_pack_and_one_email(
 
 def test_each_occurrence_makes_its_own_pack(schedule):
     reports.report_schedule_fire(schedule_id=schedule.pk, now=MONDAY_7)
-    reports.report_schedule_fire(
-        schedule_id=schedule.pk, now=MONDAY_7 + datetime.timedelta(days=7)
-    )
+    reports.report_schedule_fire(schedule_id=schedule.pk, now=MONDAY_7 + datetime.timedelta(days=7))
     assert ReportRun.objects.filter(schedule=schedule).count() == 2
 
 

@@ -60,8 +60,9 @@ def test_a_schedule_fired_twice_is_made_once_by_a_real_worker(worker, pmo_user, 
     tasks.run_report_schedule.delay(schedule.pk)
 
     assert _wait_for(
-        lambda: ReportRun.objects.filter(state=RunState.SUCCEEDED, emailed_at__isnull=False)
-        .exists()
+        lambda: ReportRun.objects.filter(
+            state=RunState.SUCCEEDED, emailed_at__isnull=False
+        ).exists()
     ), list(ReportRun.objects.values("state", "error"))
     time.sleep(1)  # the second delivery, done by now, must have made nothing more
     run = ReportRun.objects.get()
