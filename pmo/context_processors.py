@@ -25,6 +25,12 @@ SECTIONS = (
             (_("Executive view"), "reporting:dashboard_executive", None),
             (_("Alerts"), "reporting:alert_list", None),
             (_("Compliance"), "reporting:compliance", oversees_portfolio),
+            (_("Copil packs"), "reporting:pack_list", ("view", "reporting.ReportRun")),
+            (
+                _("Report schedules"),
+                "reporting:schedule_list",
+                ("view", "reporting.ReportSchedule"),
+            ),
         ),
     ),
     (
@@ -69,6 +75,7 @@ SECTIONS = (
                 "reporting:health_policy",
                 ("change", "reporting.HealthPolicy"),
             ),
+            (_("Copil pack look"), "reporting:look_list", ("change", "reporting.ReportLook")),
         ),
     ),
 )

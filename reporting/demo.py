@@ -64,6 +64,7 @@ from projects.services import (
     status_report_update,
 )
 from reporting.demo_finance import load_finance
+from reporting.demo_packs import load_packs
 from risks.choices import (
     ActionOrigin,
     ActionStatus,
@@ -2693,6 +2694,10 @@ class SeedReport:
         "envelopes",
         "cost_entries",
         "overrun_alerts",
+        "alerts",
+        "report_looks",
+        "report_schedules",
+        "copil_packs",
     )
 
     @property
@@ -3315,4 +3320,5 @@ def load_demo(*, password: str | None = None, today: datetime.date | None = None
     loader.load_changes()
     loader.load_raid()
     load_finance(loader)
+    load_packs(loader)
     return loader.report

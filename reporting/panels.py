@@ -1,10 +1,13 @@
-"""The alerts section of the project page."""
+"""The alerts section of the project page; the Copil packs section of the project and
+portfolio pages."""
 
 from django.http import QueryDict
 from django.urls import reverse
 
+from portfolio.panels import portfolio_panels
 from projects import panels
 from reporting.alerts import alert_list, message
+from reporting.views_packs import pack_panel_context
 
 # The panel shows this many; the link opens them all.
 ALERTS_SHOWN = 10
@@ -22,3 +25,21 @@ def alerts_panel(request, project) -> dict:
         "alerts_more": len(rows) > ALERTS_SHOWN,
         "alerts_url": f"{reverse('reporting:alert_list')}?{query.urlencode()}",
     }
+
+
+# --- Copil packs: the latest packs of the page's scope and Generate now --------------------
+
+
+@panels.register("copil_packs", template_name="reporting/panels/copil_packs.html", order=90)
+def project_copil_packs_panel(request, project) -> dict:
+    """The project's latest flash reports and, for who may ask for one, Generate now. One
+    query."""
+    return pack_panel_context(request, project)
+
+
+@portfolio_panels.register(
+    "copil_packs", template_name="reporting/panels/copil_packs.html", order=90
+)
+def portfolio_copil_packs_panel(request, portfolio) -> dict:
+    """The portfolio's latest Copil packs and, for who may ask for one, Generate now."""
+    return pack_panel_context(request, portfolio)

@@ -35,8 +35,8 @@ from projects.models import Milestone, Project, StatusReport
 from projects.selectors.finance import finance_by_project
 from projects.status import trend
 from reporting import health
-from reporting.choices import AlertSeverity
-from reporting.models import Alert, HealthPolicy
+from reporting.choices import AlertSeverity, RunState
+from reporting.models import Alert, HealthPolicy, ReportRun
 from risks.choices import LIVE_RISK_STATUSES
 from risks.models import Risk
 
@@ -361,3 +361,24 @@ def dashboard_rows(
     if attention:
         rows = [row for row in rows if row.needs_attention]
     return sort_rows(rows, sort)
+
+
+def pack_list():
+    """The packs with what their rows show, newest first; their frozen data left in the
+    database (it is large and no list shows it)."""
+    return (
+        ReportRun.objects.select_related(
+            "portfolio", "programme", "project", "schedule", "requested_by"
+        )
+        .defer("snapshot")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def latest_packs(limit: int = 5) -> list[ReportRun]:
+    """The latest succeeded packs of any scope, for the executive dashboard: one query."""
+    return list(
+        pack_list()
+        .filter(state=RunState.SUCCEEDED)
+        .order_by("-as_of", "-created_at", "-pk")[:limit]
+    )

@@ -28,7 +28,7 @@ from projects.selectors import milestone_list, project_list
 from projects.views import my_week_rows
 from reporting import compliance, exports, selectors
 from reporting.forms import ComplianceFilterForm, DashboardFilterForm
-from reporting.selectors import AXES
+from reporting.selectors import AXES, latest_packs
 
 UPCOMING_DAYS = 30
 
@@ -48,6 +48,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
             return context
         if oversees_portfolio(user) and not is_project_manager(user):
             context.update(dashboard_context(self.request, executive=not is_pmo_manager(user)))
+            if not is_pmo_manager(user):
+                context["copil_packs"] = latest_packs()
         today = timezone.localdate()
         horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
         if is_project_manager(user):
@@ -396,6 +398,12 @@ class ExecutiveDashboardView(DashboardView):
     executive = True
     template_name = "reporting/dashboard/executive.html"
     results_template_name = "reporting/dashboard/executive_results.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.request.htmx or self.request.htmx.boosted:
+            context["copil_packs"] = latest_packs()
+        return context
 
     def title(self) -> str:
         return _("Executive dashboard")

@@ -182,10 +182,12 @@ def test_the_schedule_migration_can_be_reversed_and_replayed():
 
     schedule.remove_schedules(django_apps, None)
 
-    assert not PeriodicTask.objects.filter(task__startswith="reporting.").exists()
+    mine = ("reporting.refresh_alerts", "reporting.send_weekly_digest")
+    assert not PeriodicTask.objects.filter(task__in=mine).exists()
+    assert PeriodicTask.objects.filter(task="reporting.reap_report_runs").exists()
     assert PeriodicTask.objects.filter(task="projects.refresh_overrun_alerts").exists()
 
     schedule.create_schedules(django_apps, None)
     schedule.create_schedules(django_apps, None)
 
-    assert PeriodicTask.objects.filter(task__startswith="reporting.").count() == 2
+    assert PeriodicTask.objects.filter(task__in=mine).count() == 2

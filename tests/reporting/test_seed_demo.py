@@ -12,6 +12,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -56,6 +57,8 @@ from projects.models import (
     StatusReport,
 )
 from reporting import demo, demo_finance
+from reporting.choices import ReportKind, RunState
+from reporting.models import ReportLook, ReportRun, ReportSchedule
 from risks import selectors as raid
 from risks.choices import (
     PENDING_ACTION_STATUSES,
@@ -207,6 +210,9 @@ MOVING_WITH_TIME = {
     "capacities",
     "budget_lines",
     "envelopes",
+    # What the rules raise today, and the packs of the schedules' occurrences since.
+    "alerts",
+    "copil_packs",
 }
 MOVING_MODELS = (
     "projects.OverrunAlert",
@@ -931,3 +937,24 @@ def statuses_of(code: str) -> list[StatusReport]:
             "week"
         )
     )
+
+    # -- Copil packs --------------------------------------------------------------------
+
+    def test_each_portfolio_has_its_look_with_a_logo(self):
+        looks = {look.portfolio.code: look for look in ReportLook.objects.all()}
+        assert set(looks) == {"DSI", "OPS"}
+        assert all(look.logo for look in looks.values())
+        assert looks["DSI"].accent_colour != looks["OPS"].accent_colour
+
+    def test_schedules_of_every_kind_each_on_its_beat_entry(self):
+        schedules = list(ReportSchedule.objects.select_related("periodic_task"))
+        assert {schedule.kind for schedule in schedules} == set(ReportKind.values)
+        assert all(schedule.periodic_task.enabled for schedule in schedules)
+        assert {schedule.language for schedule in schedules} == {"fr", "en"}
+
+    def test_the_latest_packs_are_there_to_download_and_were_not_emailed_again(self):
+        runs = list(ReportRun.objects.all())
+        assert len(runs) == 3
+        assert all(run.state == RunState.SUCCEEDED and run.page_count for run in runs)
+        assert all(len(run.sha256) == 64 and run.file_size > 1000 for run in runs)
+        assert mail.outbox == []
