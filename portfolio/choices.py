@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Contribution(models.IntegerChoices):
@@ -19,17 +20,19 @@ class ResourceKind(models.TextChoices):
     TEAM = "team", _("Team")
 
 
+# In the context "month": the labels of a choice, capitalised, leave Django its own month
+# names, which dates print in the middle of a sentence ("21 novembre 2026").
 MONTH_CHOICES = [
-    (1, _("January")),
-    (2, _("February")),
-    (3, _("March")),
-    (4, _("April")),
-    (5, _("May")),
-    (6, _("June")),
-    (7, _("July")),
-    (8, _("August")),
-    (9, _("September")),
-    (10, _("October")),
-    (11, _("November")),
-    (12, _("December")),
+    (1, pgettext_lazy("month", "January")),
+    (2, pgettext_lazy("month", "February")),
+    (3, pgettext_lazy("month", "March")),
+    (4, pgettext_lazy("month", "April")),
+    (5, pgettext_lazy("month", "May")),
+    (6, pgettext_lazy("month", "June")),
+    (7, pgettext_lazy("month", "July")),
+    (8, pgettext_lazy("month", "August")),
+    (9, pgettext_lazy("month", "September")),
+    (10, pgettext_lazy("month", "October")),
+    (11, pgettext_lazy("month", "November")),
+    (12, pgettext_lazy("month", "December")),
 ]

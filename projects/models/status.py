@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pmo.models import SettingsModel, TimeStampedModel
 from projects import weeks
@@ -24,13 +25,13 @@ class ReportingCalendar(SettingsModel):
     due_weekday = models.PositiveSmallIntegerField(
         _("due day"),
         choices=[
-            (0, _("Monday")),
-            (1, _("Tuesday")),
-            (2, _("Wednesday")),
-            (3, _("Thursday")),
-            (4, _("Friday")),
-            (5, _("Saturday")),
-            (6, _("Sunday")),
+            (0, pgettext_lazy("weekday", "Monday")),
+            (1, pgettext_lazy("weekday", "Tuesday")),
+            (2, pgettext_lazy("weekday", "Wednesday")),
+            (3, pgettext_lazy("weekday", "Thursday")),
+            (4, pgettext_lazy("weekday", "Friday")),
+            (5, pgettext_lazy("weekday", "Saturday")),
+            (6, pgettext_lazy("weekday", "Sunday")),
         ],
         default=4,
     )
