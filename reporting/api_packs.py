@@ -137,16 +137,9 @@ class ReportRunDetailSerializer(ReportRunSerializer):
         read_only_fields = ReportRunSerializer.Meta.fields
 
 
-class ReportRunRequestSerializer(serializers.Serializer):
-    """What to generate: the kind, the id of its scope and the language."""
+class ScopeFieldsSerializer(serializers.Serializer):
+    """The programme and project a pack may be about, by id (the portfolio is each one's)."""
 
-    kind = serializers.ChoiceField(choices=ReportKind.choices)
-    portfolio = serializers.PrimaryKeyRelatedField(
-        queryset=Portfolio.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text=_("For a portfolio pack."),
-    )
     programme = serializers.PrimaryKeyRelatedField(
         queryset=Programme.objects.all(),
         required=False,
@@ -158,6 +151,18 @@ class ReportRunRequestSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text=_("For a project flash report."),
+    )
+
+
+class ReportRunRequestSerializer(ScopeFieldsSerializer):
+    """What to generate: the kind, the id of its scope and the language."""
+
+    kind = serializers.ChoiceField(choices=ReportKind.choices)
+    portfolio = serializers.PrimaryKeyRelatedField(
+        queryset=Portfolio.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("For a portfolio pack."),
     )
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES,
@@ -300,7 +305,7 @@ class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 # --- schedules -------------------------------------------------------------------------------
 
 
-class ReportScheduleSerializer(serializers.ModelSerializer):
+class ReportScheduleSerializer(ScopeFieldsSerializer, serializers.ModelSerializer):
     """A schedule: its scope, cron (in words and its next firing), language and recipients."""
 
     recipients = serializers.PrimaryKeyRelatedField(
@@ -314,18 +319,6 @@ class ReportScheduleSerializer(serializers.ModelSerializer):
         required=False,
         allow_null=True,
         help_text=_("For a portfolio pack; for the others, the portfolio of their scope."),
-    )
-    programme = serializers.PrimaryKeyRelatedField(
-        queryset=Programme.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text=_("For a programme pack."),
-    )
-    project = serializers.PrimaryKeyRelatedField(
-        queryset=Project.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text=_("For a project flash report."),
     )
     cron_description = serializers.SerializerMethodField()
     next_run_at = serializers.SerializerMethodField()
