@@ -361,3 +361,49 @@ class ResourceCapacity(models.Model):
             _("%(resource)s: %(fte)s FTE in %(month)s")
             % {"resource": self.resource, "fte": self.fte, "month": self.month.strftime("%Y-%m")}
         )
+
+
+class ScoringCriterion(TimeStampedModel):
+    """A criterion the projects of a portfolio are scored against (strategic fit, value,
+    risk, urgency...), with its weight: the active criteria of a portfolio weigh 100 % in
+    all, which the service that saves them checks as a whole.
+
+    A project scores 0 to 5 on each; where ``higher_is_better`` is off (risk, complexity), a
+    high score counts against the project in its weighted score.
+    """
+
+    portfolio = models.ForeignKey(
+        Portfolio,
+        verbose_name=_("portfolio"),
+        on_delete=models.CASCADE,
+        related_name="scoring_criteria",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What a 0 and a 5 mean, for the scorers.")
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight (%)"),
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("The active criteria of a portfolio weigh 100 % in all."),
+    )
+    higher_is_better = models.BooleanField(
+        _("higher is better"),
+        default=True,
+        help_text=_("Off for a criterion such as risk: a high score then lowers the rank."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("scoring criterion")
+        verbose_name_plural = _("scoring criteria")
+        ordering = ["portfolio", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["portfolio", "name"], name="scoring_criterion_unique_name"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.weight} %)"

@@ -148,3 +148,47 @@ class EacBasis(models.TextChoices):
 
     REPORTED = "reported", _("Actuals + estimate to complete")
     PERFORMANCE = "performance", _("Budget / CPI")
+
+
+class ScenarioChoice(models.TextChoices):
+    """The PMO's choice for a project in a cut-line scenario: forced in, or out."""
+
+    IN = "in", _("Forced in")
+    OUT = "out", _("Forced out")
+
+
+class KnowledgeArea(models.TextChoices):
+    """The knowledge area a lesson learned is about (PMBOK's ten)."""
+
+    INTEGRATION = "integration", _("Integration")
+    SCOPE = "scope", _("Scope")
+    SCHEDULE = "schedule", _("Schedule")
+    COST = "cost", _("Cost")
+    QUALITY = "quality", _("Quality")
+    RESOURCES = "resources", _("Resources")
+    COMMUNICATION = "communication", _("Communication")
+    RISK = "risk", _("Risk")
+    PROCUREMENT = "procurement", _("Procurement")
+    STAKEHOLDERS = "stakeholders", _("Stakeholders")
+
+
+class LessonPolarity(models.TextChoices):
+    """Whether a lesson is something to repeat or to avoid."""
+
+    POSITIVE = "positive", _("Positive: to repeat")
+    NEGATIVE = "negative", _("Negative: to avoid")
+
+
+class LessonSource(models.TextChoices):
+    """When a lesson was captured: at a stage gate, at closure, or along the way."""
+
+    GATE = "gate", _("At a gate")
+    CLOSURE = "closure", _("At closure")
+    ONGOING = "ongoing", _("Along the way")
+
+
+class SuggestionState(models.TextChoices):
+    """What the project manager made of a lesson suggested to their project."""
+
+    APPLIED = "applied", _("Applied")
+    NOT_RELEVANT = "not_relevant", _("Not relevant")

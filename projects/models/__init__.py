@@ -1,6 +1,7 @@
 """The models of the projects app, one module per concern."""
 
 from projects.models.finance import BudgetLine, CostEntry, OverrunAlert
+from projects.models.lessons import Lesson, LessonFeedback, LessonTag
 from projects.models.project import (
     BASELINE_FIELDS,
     BaselineRevision,
@@ -9,6 +10,7 @@ from projects.models.project import (
     ProjectObjective,
     time_zone_choices,
 )
+from projects.models.scoring import ProjectScore, Scenario, ScenarioChoiceRow
 from projects.models.staffing import Allocation
 from projects.models.status import (
     STATUS_CONTENT_FIELDS,
@@ -25,11 +27,17 @@ __all__ = [
     "BaselineRevision",
     "BudgetLine",
     "CostEntry",
+    "Lesson",
+    "LessonFeedback",
+    "LessonTag",
     "Milestone",
     "OverrunAlert",
     "Project",
     "ProjectObjective",
+    "ProjectScore",
     "ReportingCalendar",
+    "Scenario",
+    "ScenarioChoiceRow",
     "StatusNotification",
     "StatusReport",
     "rating_field",
