@@ -64,6 +64,14 @@ SECTIONS = (
         ),
     ),
     (
+        "/lessons/",
+        _("Lessons learned"),
+        (
+            (_("Library"), "projects:lesson_list", None),
+            (_("Feedback on suggestions"), "projects:lessonfeedback_list", None),
+        ),
+    ),
+    (
         "/settings/",
         _("Settings"),
         (
@@ -136,11 +144,13 @@ def navigation(request):
             (_("Milestones"), reverse("projects:milestone_list")),
             (_("RAID log"), reverse("risks:risk_list"), "/raid/"),
             (_("Change requests"), reverse("risks:change_list")),
+            (_("Lessons learned"), reverse("projects:lesson_list"), "/lessons/"),
             (_("Finance"), reverse("projects:costentry_list"), "/finance/"),
             (_("Resources"), reverse("projects:capacity"), "/resources/"),
             (_("Programmes"), reverse("portfolio:programme_list")),
             (_("Portfolios"), reverse("portfolio:portfolio_list")),
             (_("Objectives"), reverse("portfolio:objective_list")),
+            (_("Prioritisation"), reverse("projects:prioritisation")),
         ]
         if not oversees_portfolio(user):
             items.append((_("Alerts"), reverse("reporting:alert_list"), ("/alerts/",)))

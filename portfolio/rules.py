@@ -31,3 +31,9 @@ class ResourceCapacityRules(rules.ModelRules):
 
     def can_change(self, user, obj=None):
         return is_pmo_manager(user) or is_integration(user)
+
+
+# Scoring criteria: the PMO sets them per portfolio; everyone with a role reads them.
+from portfolio.models import ScoringCriterion  # noqa: E402
+
+rules.register(ScoringCriterion)(rules.ModelRules)

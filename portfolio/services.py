@@ -240,3 +240,91 @@ def finance_policy_update(*, actor, **data) -> FinancePolicy:
     if policy is None:
         policy = model_create(model=FinancePolicy, data={})
     return model_update(instance=policy, data=data)[0]
+
+
+# --- scoring criteria (strategic alignment) -----------------------------------------------
+
+CRITERION_FIELDS = ("name", "description", "weight", "higher_is_better", "position", "is_active")
+
+
+@transaction.atomic
+def scoring_criteria_save(*, actor, portfolio: Portfolio, rows: list[dict]) -> list:
+    """Replace the scoring criteria of ``portfolio`` with ``rows`` (PMO managers), all at
+    once or not at all.
+
+    Each row is a dict of the criterion's fields, with ``id`` for a criterion kept (its
+    scores are kept with it); a criterion of the portfolio absent from ``rows`` is deleted
+    with its scores (untick "active" to keep them). The active weights must sum to exactly
+    100 (a ``weight`` error naming the sum) and the names be unique in the portfolio (a
+    ``name`` error): a set is checked as a whole, which saving one criterion could not do.
+    """
+    # Imported here: this section was appended to the module, its imports left as they were.
+    from portfolio.models import ScoringCriterion
+
+    _require(actor, "change", ScoringCriterion)
+    locked = Portfolio.objects.select_for_update().get(pk=portfolio.pk)
+    existing = {c.pk: c for c in ScoringCriterion.objects.filter(portfolio=locked)}
+    errors: dict[str, list[str]] = {}
+
+    def add_error(field_name, message):
+        errors.setdefault(field_name, []).append(message)
+
+    kept, names = [], set()
+    for index, row in enumerate(rows, start=1):
+        criterion_id = row.get("id")
+        if criterion_id:
+            if criterion_id not in existing:
+                add_error(
+                    "id",
+                    _("Criterion %(row)s is not one of this portfolio's.") % {"row": index},
+                )
+                continue
+            criterion = existing[criterion_id]
+        else:
+            criterion = ScoringCriterion(portfolio=locked)
+        for name in CRITERION_FIELDS:
+            if name in row:
+                setattr(criterion, name, row[name])
+        try:
+            # Names are checked below across the whole set, not against the stored rows the
+            # set replaces.
+            criterion.full_clean(validate_constraints=False)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    add_error(
+                        name,
+                        _("Criterion %(row)s: %(message)s") % {"row": index, "message": message},
+                    )
+            continue
+        key = criterion.name.strip().casefold()
+        if key in names:
+            add_error(
+                "name",
+                _("Two criteria are named “%(name)s”: names must be unique.")
+                % {"name": criterion.name},
+            )
+        names.add(key)
+        kept.append(criterion)
+    if not errors:
+        active_total = sum(c.weight for c in kept if c.is_active)
+        if any(c.is_active for c in kept) and active_total != 100:
+            add_error(
+                "weight",
+                _(
+                    "The weights of the active criteria sum to %(total)s %%; "
+                    "they must sum to 100 %%."
+                )
+                % {"total": active_total},
+            )
+    if errors:
+        raise ValidationError(errors)
+    kept_ids = {c.pk for c in kept if c.pk}
+    ScoringCriterion.objects.filter(portfolio=locked).exclude(pk__in=kept_ids).delete()
+    # Renames may swap two names: free them first so the unique constraint never sees both.
+    for criterion in kept:
+        if criterion.pk:
+            ScoringCriterion.objects.filter(pk=criterion.pk).update(name=f"~{criterion.pk}")
+    for criterion in kept:
+        criterion.save()
+    return list(ScoringCriterion.objects.filter(portfolio=locked))

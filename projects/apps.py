@@ -8,4 +8,10 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         # Registers the rules, and the finance and staffing panels of project and portfolio pages.
-        from projects import finance_panels, rules, staffing_panels  # noqa: F401
+        from projects import (  # noqa: F401
+            finance_panels,
+            lessons_panels,
+            rules,
+            scoring_panels,
+            staffing_panels,
+        )

@@ -14,6 +14,9 @@ from projects.models import (
     BaselineRevision,
     BudgetLine,
     CostEntry,
+    Lesson,
+    LessonFeedback,
+    LessonTag,
     Milestone,
     OverrunAlert,
     Project,
@@ -156,3 +159,66 @@ class OverrunAlertRules(rules.ModelRules):
 
     def can_change(self, user, obj=None):
         return False
+
+
+@rules.register(Lesson)
+class LessonRules(rules.ModelRules):
+    """Lessons learned: the PMO writes everywhere (ended projects too, since lessons are
+    captured at closure); a project manager adds to the not-ended projects they manage and
+    edits the lessons they wrote while they still manage the project. The PMO deletes."""
+
+    def can_add(self, user, parent=None):
+        if is_pmo_manager(user):
+            return True
+        if parent is None:
+            return is_project_manager(user)
+        return manages(user, parent)
+
+    def can_change(self, user, obj=None):
+        if is_pmo_manager(user):
+            return True
+        if obj is None:
+            return is_project_manager(user)
+        return obj.author_id == user.pk and manages(user, obj.project)
+
+    def can_delete(self, user, obj=None):
+        return is_pmo_manager(user)
+
+
+# Tags are created by the lesson services as lessons use them; everyone reads them.
+rules.register(LessonTag)(rules.ModelRules)
+
+
+@rules.register(LessonFeedback)
+class LessonFeedbackRules(rules.ModelRules):
+    """What a project made of a suggested lesson: said by its manager or the PMO (``parent``
+    is the project); everyone with a role reads it."""
+
+    def can_add(self, user, parent=None):
+        if is_pmo_manager(user):
+            return True
+        if parent is None:
+            return is_project_manager(user)
+        return manages(user, parent)
+
+    def can_change(self, user, obj=None):
+        if is_pmo_manager(user):
+            return True
+        if obj is None:
+            return is_project_manager(user)
+        return manages(user, obj.project)
+
+
+# Strategic scoring: the PMO scores projects and saves cut-line scenarios; everyone with a
+# role reads them (executives decide on them, integrations pull them). A scenario is a
+# what-if the PMO may delete; scores and forced choices go with their project or scenario.
+from projects.models import ProjectScore, Scenario, ScenarioChoiceRow  # noqa: E402
+
+rules.register(ProjectScore)(rules.ModelRules)
+rules.register(ScenarioChoiceRow)(rules.ModelRules)
+
+
+@rules.register(Scenario)
+class ScenarioRules(rules.ModelRules):
+    def can_delete(self, user, obj=None):
+        return is_pmo_manager(user)

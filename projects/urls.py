@@ -2,6 +2,8 @@ from django.urls import path
 
 from projects import views
 from projects.views import finance, overview, staffing
+from projects.views import lessons as lesson_views
+from projects.views import scoring as scoring_views
 
 app_name = "projects"
 
@@ -80,5 +82,65 @@ urlpatterns = [
         "projects/<int:pk>/staffing/",
         staffing.ProjectStaffingView.as_view(),
         name="project_staffing",
+    ),
+    # Lessons learned: library, capture, feedback on suggestions (projects.views.lessons)
+    path("lessons/", lesson_views.LessonListView.as_view(), name="lesson_list"),
+    path("lessons/new/", lesson_views.LessonEditView.as_view(), name="lesson_create"),
+    path(
+        "lessons/feedback/",
+        lesson_views.LessonFeedbackListView.as_view(),
+        name="lessonfeedback_list",
+    ),
+    path("lessons/<int:pk>/", lesson_views.LessonDetailView.as_view(), name="lesson_detail"),
+    path("lessons/<int:pk>/edit/", lesson_views.LessonEditView.as_view(), name="lesson_edit"),
+    path("lessons/<int:pk>/delete/", lesson_views.LessonDeleteView.as_view(), name="lesson_delete"),
+    path(
+        "lessons/<int:pk>/feedback/",
+        lesson_views.LessonFeedbackSetView.as_view(),
+        name="lesson_feedback_set",
+    ),
+    # Strategic alignment: criteria, scores, ranking, cut-line scenarios (projects.views.scoring)
+    path("prioritisation/", scoring_views.PrioritisationView.as_view(), name="prioritisation"),
+    path("portfolios/<int:pk>/criteria/", scoring_views.CriteriaView.as_view(), name="criteria"),
+    path("portfolios/<int:pk>/ranking/", scoring_views.RankingView.as_view(), name="ranking"),
+    path(
+        "portfolios/<int:pk>/scenarios/",
+        scoring_views.ScenarioListView.as_view(),
+        name="scenario_list",
+    ),
+    path(
+        "portfolios/<int:pk>/scenarios/new/",
+        scoring_views.ScenarioEditView.as_view(),
+        name="scenario_create",
+    ),
+    path(
+        "portfolios/<int:pk>/scenarios/compare/",
+        scoring_views.ScenarioCompareView.as_view(),
+        name="scenario_compare",
+    ),
+    path(
+        "portfolios/<int:pk>/scenarios/<int:scenario_pk>/",
+        scoring_views.ScenarioDetailView.as_view(),
+        name="scenario_detail",
+    ),
+    path(
+        "portfolios/<int:pk>/scenarios/<int:scenario_pk>/edit/",
+        scoring_views.ScenarioEditView.as_view(),
+        name="scenario_edit",
+    ),
+    path(
+        "portfolios/<int:pk>/scenarios/<int:scenario_pk>/recompute/",
+        scoring_views.ScenarioRecomputeView.as_view(),
+        name="scenario_recompute",
+    ),
+    path(
+        "portfolios/<int:pk>/scenarios/<int:scenario_pk>/delete/",
+        scoring_views.ScenarioDeleteView.as_view(),
+        name="scenario_delete",
+    ),
+    path(
+        "projects/<int:pk>/scores/",
+        scoring_views.ProjectScoresView.as_view(),
+        name="project_scores",
     ),
 ]

@@ -64,7 +64,9 @@ from projects.services import (
     status_report_update,
 )
 from reporting.demo_finance import load_finance
+from reporting.demo_lessons import load_lessons
 from reporting.demo_packs import load_packs
+from reporting.demo_scoring import load_scoring
 from risks.choices import (
     ActionOrigin,
     ActionStatus,
@@ -2695,6 +2697,11 @@ class SeedReport:
         "cost_entries",
         "overrun_alerts",
         "alerts",
+        "scoring_criteria",
+        "scores",
+        "scenarios",
+        "lessons",
+        "lesson_feedback",
         "report_looks",
         "report_schedules",
         "copil_packs",
@@ -3320,5 +3327,7 @@ def load_demo(*, password: str | None = None, today: datetime.date | None = None
     loader.load_changes()
     loader.load_raid()
     load_finance(loader)
+    load_scoring(loader)
+    load_lessons(loader)
     load_packs(loader)
     return loader.report

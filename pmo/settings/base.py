@@ -248,6 +248,13 @@ SPECTACULAR_SETTINGS = {
         "ReportKindEnum": "reporting.choices.ReportKind",
         "RunStateEnum": "reporting.choices.RunState",
         "PackScopeTypeEnum": "reporting.api_packs.SCOPE_TYPES",
+        # A scenario's forced choice (in, out).
+        "ScenarioChoiceEnum": "projects.choices.ScenarioChoice",
+        # Lessons learned: a lesson's "source" and a feedback's "state" beside the others.
+        "KnowledgeAreaEnum": "projects.choices.KnowledgeArea",
+        "LessonPolarityEnum": "projects.choices.LessonPolarity",
+        "LessonSourceEnum": "projects.choices.LessonSource",
+        "SuggestionStateEnum": "projects.choices.SuggestionState",
     },
 }
 

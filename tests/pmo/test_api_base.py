@@ -75,6 +75,28 @@ ACTIONS += [
     f"{API}/report-schedules/",
     f"{API}/report-schedules/{{id}}/",
 ]
+# Lessons are deleted by the PMO; suggestions are a computed read; feedback is listed and
+# upserted (see tests/projects/test_lessons_api.py).
+ACTIONS += [
+    f"{API}/lessons/",
+    f"{API}/lessons/{{id}}/",
+    f"{API}/lessons/suggested/",
+    f"{API}/lesson-feedback/",
+    f"{API}/lesson-feedback/{{id}}/",
+]
+# Strategic scoring: criteria and scores are read one by one and written as a set (bulk/);
+# scenarios are deleted too and recomputed by an action (see tests/projects/test_scoring_api.py).
+ACTIONS += [
+    f"{API}/scoring-criteria/",
+    f"{API}/scoring-criteria/{{id}}/",
+    f"{API}/scoring-criteria/bulk/",
+    f"{API}/project-scores/",
+    f"{API}/project-scores/{{id}}/",
+    f"{API}/project-scores/bulk/",
+    f"{API}/scenarios/",
+    f"{API}/scenarios/{{id}}/",
+    f"{API}/scenarios/{{id}}/recompute/",
+]
 
 
 # ------------------------------------------------------------------------------
