@@ -64,6 +64,16 @@ SECTIONS = (
         ),
     ),
     (
+        ("/portfolios/", "/programmes/", "/objectives/", "/prioritisation/"),
+        _("Portfolio structure"),
+        (
+            (_("Portfolios"), "portfolio:portfolio_list", None),
+            (_("Programmes"), "portfolio:programme_list", None),
+            (_("Objectives"), "portfolio:objective_list", None),
+            (_("Prioritisation"), "projects:prioritisation", None),
+        ),
+    ),
+    (
         "/lessons/",
         _("Lessons learned"),
         (
@@ -147,10 +157,11 @@ def navigation(request):
             (_("Lessons learned"), reverse("projects:lesson_list"), "/lessons/"),
             (_("Finance"), reverse("projects:costentry_list"), "/finance/"),
             (_("Resources"), reverse("projects:capacity"), "/resources/"),
-            (_("Programmes"), reverse("portfolio:programme_list")),
-            (_("Portfolios"), reverse("portfolio:portfolio_list")),
-            (_("Objectives"), reverse("portfolio:objective_list")),
-            (_("Prioritisation"), reverse("projects:prioritisation")),
+            (
+                _("Portfolios"),
+                reverse("portfolio:portfolio_list"),
+                ("/portfolios/", "/programmes/", "/objectives/", "/prioritisation/"),
+            ),
         ]
         if not oversees_portfolio(user):
             items.append((_("Alerts"), reverse("reporting:alert_list"), ("/alerts/",)))

@@ -31,15 +31,14 @@ def tag_links(lesson: Lesson) -> str:
 
 
 class LessonTable(BaseTable):
-    title = tables.Column(
-        linkify=lambda record: reverse("projects:lesson_detail", args=[record.pk])
-    )
+    # The recommendation, what a reader comes for, under its title: a column of its own
+    # would be too narrow to read.
+    title = tables.Column()
     project = ProjectCodeColumn()
     knowledge_area = tables.Column()
     polarity = tables.Column()
     tags = tables.Column(verbose_name=_("Tags"), accessor="pk", orderable=False)
     created_at = tables.DateColumn(verbose_name=_("Date"), short=True)
-    recommendation = tables.Column(orderable=False)
 
     class Meta(BaseTable.Meta):
         model = Lesson
@@ -50,7 +49,6 @@ class LessonTable(BaseTable):
             "polarity",
             "tags",
             "created_at",
-            "recommendation",
         ]
 
     def render_polarity(self, record):
@@ -59,8 +57,13 @@ class LessonTable(BaseTable):
     def render_tags(self, record):
         return tag_links(record)
 
-    def render_recommendation(self, value):
-        return Truncator(value).words(EXCERPT_WORDS)
+    def render_title(self, record):
+        return format_html(
+            '<a href="{}">{}</a><div class="help">{}</div>',
+            reverse("projects:lesson_detail", args=[record.pk]),
+            record.title,
+            Truncator(record.recommendation).words(EXCERPT_WORDS),
+        )
 
 
 class LessonFeedbackTable(BaseTable):
