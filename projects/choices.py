@@ -192,3 +192,40 @@ class SuggestionState(models.TextChoices):
 
     APPLIED = "applied", _("Applied")
     NOT_RELEVANT = "not_relevant", _("Not relevant")
+
+
+class RequestState(models.TextChoices):
+    """Where a project request (launch note) stands: drafted by its author, submitted to the
+    PMO, then accepted (it became a project, in the idea phase) or rejected; withdrawn by its
+    author before a decision."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class GateDecision(models.TextChoices):
+    """The decision of a gate review.
+
+    go: the project moves to the next phase; go_with_conditions: it moves, with conditions
+    recorded; no_go: it stops there (cancelled); recycle: it stays in its phase to rework what
+    the gate found lacking, and comes back to the gate.
+    """
+
+    GO = "go", _("Go")
+    GO_WITH_CONDITIONS = "go_with_conditions", _("Go with conditions")
+    NO_GO = "no_go", _("No-go")
+    RECYCLE = "recycle", _("Recycle")
+
+
+PASSING_DECISIONS = (GateDecision.GO, GateDecision.GO_WITH_CONDITIONS)
+
+
+class ObjectivesMet(models.TextChoices):
+    """Whether a closed project met its objectives."""
+
+    MET = "met", _("Met")
+    PARTLY = "partly", _("Partly met")
+    NOT_MET = "not_met", _("Not met")

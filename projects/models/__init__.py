@@ -1,6 +1,7 @@
 """The models of the projects app, one module per concern."""
 
 from projects.models.finance import BudgetLine, CostEntry, OverrunAlert
+from projects.models.governance import ClosureReport, GateReview, GateTemplate, ProjectRequest
 from projects.models.lessons import Lesson, LessonFeedback, LessonTag
 from projects.models.project import (
     BASELINE_FIELDS,
@@ -26,7 +27,10 @@ __all__ = [
     "Allocation",
     "BaselineRevision",
     "BudgetLine",
+    "ClosureReport",
     "CostEntry",
+    "GateReview",
+    "GateTemplate",
     "Lesson",
     "LessonFeedback",
     "LessonTag",
@@ -34,6 +38,7 @@ __all__ = [
     "OverrunAlert",
     "Project",
     "ProjectObjective",
+    "ProjectRequest",
     "ProjectScore",
     "ReportingCalendar",
     "Scenario",
