@@ -16,6 +16,15 @@ from pmo.rules import can
 # Sections: pages that share one navigation item and, inside, a tab per page. Each: the start
 # (or starts) of their paths, the label of their tabs' bar, and the tabs (label, URL name, and
 # what a user needs to see the tab when not everyone does: a role test or a rules action).
+# The portfolio's structure and its governance: one navigation item, a tab each.
+PORTFOLIO_PREFIXES = (
+    "/portfolios/",
+    "/programmes/",
+    "/objectives/",
+    "/prioritisation/",
+    "/requests/",
+    "/gates/",
+)
 SECTIONS = (
     (
         ("/dashboard/", "/alerts/", "/reporting/"),
@@ -64,13 +73,15 @@ SECTIONS = (
         ),
     ),
     (
-        ("/portfolios/", "/programmes/", "/objectives/", "/prioritisation/"),
+        PORTFOLIO_PREFIXES,
         _("Portfolio structure"),
         (
             (_("Portfolios"), "portfolio:portfolio_list", None),
             (_("Programmes"), "portfolio:programme_list", None),
             (_("Objectives"), "portfolio:objective_list", None),
             (_("Prioritisation"), "projects:prioritisation", None),
+            (_("Requests"), "projects:request_list", None),
+            (_("Gate reviews"), "projects:gatereview_list", None),
         ),
     ),
     (
@@ -94,6 +105,7 @@ SECTIONS = (
                 ("change", "reporting.HealthPolicy"),
             ),
             (_("Copil pack look"), "reporting:look_list", ("change", "reporting.ReportLook")),
+            (_("Stage gates"), "projects:gate_templates", ("change", "projects.GateTemplate")),
         ),
     ),
 )
@@ -160,7 +172,7 @@ def navigation(request):
             (
                 _("Portfolios"),
                 reverse("portfolio:portfolio_list"),
-                ("/portfolios/", "/programmes/", "/objectives/", "/prioritisation/"),
+                PORTFOLIO_PREFIXES,
             ),
         ]
         if not oversees_portfolio(user):

@@ -10,6 +10,8 @@ class ProjectsConfig(AppConfig):
         # Registers the rules, and the finance and staffing panels of project and portfolio pages.
         from projects import (  # noqa: F401
             finance_panels,
+            gates_panels,
+            intake_panels,
             lessons_panels,
             rules,
             scoring_panels,

@@ -222,3 +222,88 @@ rules.register(ScenarioChoiceRow)(rules.ModelRules)
 class ScenarioRules(rules.ModelRules):
     def can_delete(self, user, obj=None):
         return is_pmo_manager(user)
+
+
+# Intake and closure (projects.services.intake, projects.services.closure).
+from pmo.roles import has_any_role, is_executive, oversees_portfolio  # noqa: E402
+from projects.models import ClosureReport, ProjectRequest  # noqa: E402
+
+
+def sees_every_request(user) -> bool:
+    """PMO managers and executives see every project request; others those they filed or
+    sponsor (:func:`projects.selectors.intake.request_list_for`)."""
+    return oversees_portfolio(user)
+
+
+@rules.register(ProjectRequest)
+class ProjectRequestRules(rules.ModelRules):
+    """Project requests (launch notes): a project manager, an executive or the PMO files one;
+    its author edits, submits and withdraws it, the PMO edits it too and accepts or rejects
+    it. Which step the request's state allows is the services' answer (409)."""
+
+    def can_view(self, user, obj=None):
+        if not has_any_role(user):
+            return False
+        if obj is None or sees_every_request(user):
+            return True
+        return user.pk in (obj.requested_by_id, obj.sponsor_id)
+
+    def can_add(self, user, parent=None):
+        return is_pmo_manager(user) or is_project_manager(user) or is_executive(user)
+
+    def can_change(self, user, obj=None):
+        if is_pmo_manager(user):
+            return True
+        if obj is None:
+            return self.can_add(user)
+        return obj.requested_by_id == user.pk
+
+    def can_submit(self, user, obj=None):
+        if obj is None:
+            return self.can_add(user)
+        return obj.requested_by_id == user.pk
+
+    can_withdraw = can_submit
+
+    def can_review(self, user, obj=None):
+        return is_pmo_manager(user)
+
+
+@rules.register(ClosureReport)
+class ClosureReportRules(rules.ModelRules):
+    """A closure report is written by the project's manager or the PMO (``parent`` is the
+    project); everyone with a role reads it. Past approval nobody changes it (409)."""
+
+    def can_add(self, user, parent=None):
+        if is_pmo_manager(user):
+            return True
+        if parent is None:
+            return is_project_manager(user)
+        return manages(user, parent)
+
+    def can_change(self, user, obj=None):
+        if is_pmo_manager(user):
+            return True
+        if obj is None:
+            return is_project_manager(user)
+        return manages(user, obj.project)
+
+
+# Stage gates: the PMO sets the gate templates; PMO managers and executives decide at a gate
+# (a review is recorded by gate_review_record, which moves the phase); a review is never
+# edited. Everyone with a role reads them.
+from projects.models import GateReview, GateTemplate  # noqa: E402
+
+rules.register(GateTemplate)(rules.ModelRules)
+
+
+@rules.register(GateReview)
+class GateReviewRules(rules.ModelRules):
+    def can_add(self, user, parent=None):
+        return is_pmo_manager(user) or is_executive(user)
+
+    def can_review(self, user, obj=None):
+        return is_pmo_manager(user) or is_executive(user)
+
+    def can_change(self, user, obj=None):
+        return False

@@ -1,7 +1,10 @@
 from django.urls import path
 
 from projects import views
+from projects.views import closure as closure_views
 from projects.views import finance, overview, staffing
+from projects.views import gates as gate_views
+from projects.views import intake as intake_views
 from projects.views import lessons as lesson_views
 from projects.views import scoring as scoring_views
 
@@ -142,5 +145,40 @@ urlpatterns = [
         "projects/<int:pk>/scores/",
         scoring_views.ProjectScoresView.as_view(),
         name="project_scores",
+    ),
+    # Stage gates: review, history, templates (projects.views.gates)
+    path("gates/", gate_views.GateReviewListView.as_view(), name="gatereview_list"),
+    path("projects/<int:pk>/gate/", gate_views.GateReviewView.as_view(), name="gate_review"),
+    path("settings/gates/", gate_views.GateTemplateSettingsView.as_view(), name="gate_templates"),
+    # Intake: project requests (launch notes) and their review (projects.views.intake)
+    path("requests/", intake_views.RequestListView.as_view(), name="request_list"),
+    path("requests/new/", intake_views.RequestEditView.as_view(), name="request_create"),
+    path("requests/<int:pk>/", intake_views.RequestDetailView.as_view(), name="request_detail"),
+    path("requests/<int:pk>/edit/", intake_views.RequestEditView.as_view(), name="request_edit"),
+    path(
+        "requests/<int:pk>/submit/",
+        intake_views.RequestSubmitView.as_view(),
+        name="request_submit",
+    ),
+    path(
+        "requests/<int:pk>/withdraw/",
+        intake_views.RequestWithdrawView.as_view(),
+        name="request_withdraw",
+    ),
+    path(
+        "requests/<int:pk>/accept/",
+        intake_views.RequestAcceptView.as_view(),
+        name="request_accept",
+    ),
+    path(
+        "requests/<int:pk>/reject/",
+        intake_views.RequestRejectView.as_view(),
+        name="request_reject",
+    ),
+    # Closure report of a project (projects.views.closure)
+    path(
+        "projects/<int:pk>/closure/",
+        closure_views.ClosureReportView.as_view(),
+        name="closure_report",
     ),
 ]

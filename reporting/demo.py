@@ -64,6 +64,8 @@ from projects.services import (
     status_report_update,
 )
 from reporting.demo_finance import load_finance
+from reporting.demo_gates import load_gates
+from reporting.demo_intake import load_intake
 from reporting.demo_lessons import load_lessons
 from reporting.demo_packs import load_packs
 from reporting.demo_scoring import load_scoring
@@ -2702,6 +2704,9 @@ class SeedReport:
         "scenarios",
         "lessons",
         "lesson_feedback",
+        "requests",
+        "closure_reports",
+        "gate_reviews",
         "report_looks",
         "report_schedules",
         "copil_packs",
@@ -2905,6 +2910,10 @@ class _Loader:
         }
         if existing is None:
             data["code"] = spec.code
+        else:
+            # A phase moves only through a gate review: the demo does not rewind one a user
+            # passed since it was loaded.
+            del data["phase"]
         project = self._sync("projects", existing, data, project_create, project_update)
         if existing is None:
             # Baselined a month before its start (or before today, not started yet), not at
@@ -3327,7 +3336,9 @@ def load_demo(*, password: str | None = None, today: datetime.date | None = None
     loader.load_changes()
     loader.load_raid()
     load_finance(loader)
+    load_intake(loader)
     load_scoring(loader)
     load_lessons(loader)
+    load_gates(loader)
     load_packs(loader)
     return loader.report

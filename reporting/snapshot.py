@@ -18,10 +18,20 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Q, Sum
-from django.utils import translation
+from django.utils import formats, translation
 
-from projects.choices import ACTIVE_PHASES, Axis, CostKind, Nature, Rating, Weather, WeekState
-from projects.models import Allocation, CostEntry, Milestone, Project, StatusReport
+from projects.choices import (
+    ACTIVE_PHASES,
+    Axis,
+    CostKind,
+    GateDecision,
+    Nature,
+    Phase,
+    Rating,
+    Weather,
+    WeekState,
+)
+from projects.models import Allocation, CostEntry, GateReview, Milestone, Project, StatusReport
 from reporting import alerts as alert_rules
 from reporting.choices import AlertSeverity, Confidentiality, ReportKind, ReportSection
 from reporting.models import Alert, ReportLook
@@ -43,6 +53,8 @@ TOP_RISKS = 5
 MAX_MILESTONES = 8
 MAX_AWAITING = 4
 KEY_ALERTS = 8
+# The newest gate reviews a project page shows (the project's page in Pilotage has them all).
+MAX_GATE_REVIEWS = 3
 FTE_MONTHS = 3
 # The decision log's window when there is no earlier pack to start from.
 DECISION_LOG_DAYS = 90
@@ -413,6 +425,36 @@ def _key_alerts(project_ids, kind, portfolio, language) -> list[dict]:
         ]
 
 
+def _gate_reviews(project_ids, *, as_of: datetime.date, language: str) -> dict:
+    """The newest gate reviews of each project decided by ``as_of``, in one query, their
+    labels in the pack's language (frozen with the pack, as the alerts' messages)."""
+    reviews = (
+        GateReview.objects.filter(project_id__in=project_ids, decided_on__lte=as_of)
+        .select_related("decided_by")
+        .order_by("-decided_on", "-pk")
+    )
+    gates = defaultdict(list)
+    with translation.override(language):
+        for review in reviews:
+            if len(gates[review.project_id]) >= MAX_GATE_REVIEWS:
+                continue
+            gates[review.project_id].append(
+                {
+                    "gate": review.gate_name,
+                    "from_phase": review.from_phase,
+                    "to_phase": review.to_phase,
+                    "to_phase_label": str(Phase(review.to_phase).label),
+                    "decision": review.decision,
+                    "decision_label": str(GateDecision(review.decision).label),
+                    "decided_on": _date(review.decided_on),
+                    "decided_on_label": formats.date_format(review.decided_on, "j M Y"),
+                    "decided_by": _person(review.decided_by),
+                    "conditions": review.conditions,
+                }
+            )
+    return gates
+
+
 # --- the pack -------------------------------------------------------------------------------
 
 
@@ -486,6 +528,9 @@ def pack_snapshot(
         )
         for row in rows
     ]
+    gate_reviews = _gate_reviews(project_ids, as_of=as_of, language=language)
+    for page in pages:
+        page["gates"] = gate_reviews.get(page["id"], [])
 
     snapshot = {
         "version": SNAPSHOT_VERSION,

@@ -255,6 +255,12 @@ SPECTACULAR_SETTINGS = {
         "LessonPolarityEnum": "projects.choices.LessonPolarity",
         "LessonSourceEnum": "projects.choices.LessonSource",
         "SuggestionStateEnum": "projects.choices.SuggestionState",
+        # Stage gates: a review's decision; the phases a gate ends (a part of the phases).
+        "GateDecisionEnum": "projects.choices.GateDecision",
+        "GatePhaseEnum": "projects.selectors.gates.GATE_PHASE_CHOICES",
+        # Intake and closure: a request's "state", a closure's objectives met.
+        "RequestStateEnum": "projects.choices.RequestState",
+        "ObjectivesMetEnum": "projects.choices.ObjectivesMet",
     },
 }
 

@@ -3,6 +3,8 @@
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from pmo.forms import DateInput, UserAwareModelForm
@@ -63,6 +65,14 @@ class ProjectForm(UserAwareModelForm):
         self.fields["sponsor"].queryset = users_with_role(Role.EXECUTIVE, Role.PMO_MANAGER)
         for name in reserved_fields(self.user, Project) & self.fields.keys():
             self.fields[name].disabled = True
+        if self.instance.pk:
+            # An existing project's phase moves through a gate review, never by an edit.
+            self.fields["phase"].disabled = True
+            self.fields["phase"].help_text = format_html(
+                '<a href="{}">{}</a>',
+                reverse("projects:gate_review", args=[self.instance.pk]),
+                _("The phase changes through a gate review."),
+            )
         current = {}
         if self.instance.pk:
             current = dict(self.instance.contributions.values_list("objective_id", "contribution"))

@@ -116,8 +116,13 @@ def project_create(*, actor=None, objectives=None, **data) -> Project:
 @transaction.atomic
 def project_update(project: Project, *, actor=None, objectives=None, **data) -> Project:
     """Change a project; the row is locked so that two editors do not interleave. A change of
-    the baseline is recorded as a new baseline revision."""
+    the baseline is recorded as a new baseline revision. The phase is not changed here
+    (400 on ``phase``): it moves through a gate review."""
     locked = Project.objects.select_for_update().get(pk=project.pk)
+    # The phase moves only through a gate review (projects.services.gates), which records
+    # who decided and why; posting the phase unchanged is fine.
+    if "phase" in data and data["phase"] != locked.phase:
+        raise ValidationError({"phase": _("The phase changes through a gate review.")})
     _refuse_reserved(actor, Project, locked, data)
     had_baseline = _has_baseline(locked)
     # A form posts the baseline unchanged with every edit: only a real move is recorded.

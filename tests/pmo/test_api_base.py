@@ -97,6 +97,21 @@ ACTIONS += [
     f"{API}/scenarios/{{id}}/",
     f"{API}/scenarios/{{id}}/recompute/",
 ]
+# Intake: requests are filed, edited and moved by actions (see tests/projects/test_intake.py);
+# closure reports are written, then frozen by the gate (tests/projects/test_closure.py).
+RESOURCES += ["project-requests", "closure-reports"]
+ACTIONS += [
+    f"{API}/project-requests/{{id}}/{step}/" for step in ("submit", "withdraw", "accept", "reject")
+]
+# Stage gates: a review is recorded (POST) and never changed; the PMO edits a gate template
+# but creates none (see tests/projects/test_gates_api.py).
+GATE_PATHS = {
+    f"{API}/gate-reviews/": {"get", "post"},
+    f"{API}/gate-reviews/{{id}}/": {"get"},
+    f"{API}/gate-templates/": {"get"},
+    f"{API}/gate-templates/{{id}}/": {"get", "put", "patch"},
+}
+ACTIONS += list(GATE_PATHS)
 
 
 # ------------------------------------------------------------------------------
@@ -281,6 +296,13 @@ def test_the_schema_offers_no_delete_and_the_methods_each_resource_serves(api_as
     for resource in RESOURCES:
         assert set(schema["paths"][f"{API}/{resource}/"]) == {"get", "post"}
         assert set(schema["paths"][f"{API}/{resource}/{{id}}/"]) == {"get", "put", "patch"}
+
+
+@pytest.mark.django_db
+def test_the_schema_offers_gate_reviews_to_record_and_gate_templates_to_edit(api_as, exec_user):
+    schema = api_as(exec_user).get("/api/schema/", {"format": "json"}).json()
+
+    assert {path: set(schema["paths"][path]) for path in GATE_PATHS} == GATE_PATHS
 
 
 def test_the_schema_generates_without_warnings(tmp_path):

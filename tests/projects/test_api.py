@@ -134,7 +134,6 @@ def test_delete_is_not_offered_even_to_the_pmo(api_as, pmo_user, world, resource
     [
         ("baseline_start", lambda w: "2026-02-02"),
         ("baseline_end", lambda w: "2026-11-30"),
-        ("phase", lambda w: Phase.CLOSING),
         ("project_manager", lambda w: w["other_project"].project_manager_id),
         ("portfolio", lambda w: w["other_project"].portfolio_id),
         ("programme", lambda w: factories.ProgrammeFactory(portfolio=w["project"].portfolio).pk),
@@ -159,6 +158,20 @@ def test_a_project_manager_gets_403_setting_a_reserved_field_of_their_project_a_
 
     assert accepted.status_code == 200, accepted.content
     assert accepted.json()[field] == payload[field]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user", ["pm_user", "pmo_user"])
+def test_a_phase_change_is_a_400_naming_phase_it_moves_through_a_gate(request, api_as, world, user):
+    project = world["project"]
+
+    response = api_as(request.getfixturevalue(user)).patch(
+        f"{API}/projects/{project.pk}/", {"phase": Phase.CLOSING}
+    )
+
+    assert response.status_code == 400, response.content
+    assert "phase" in response.json()
+    assert Project.objects.get(pk=project.pk).phase == project.phase
 
 
 @pytest.mark.django_db

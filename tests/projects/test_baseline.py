@@ -147,7 +147,7 @@ def test_a_baseline_set_on_a_project_without_one_is_its_initial_baseline(pmo_use
 def test_changing_other_fields_records_no_revision(pmo_user):
     project = created(pmo_user)
 
-    services.project_update(project, actor=pmo_user, name="Renamed", phase=Phase.CLOSING)
+    services.project_update(project, actor=pmo_user, name="Renamed", code="PRJ-RENAMED")
     services.project_update(
         project, actor=project.project_manager, description="On track", forecast_end=D(2027, 1, 8)
     )

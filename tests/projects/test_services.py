@@ -89,7 +89,6 @@ def test_project_update_lets_the_project_manager_change_forecasts_and_descriptio
     ("field", "value"),
     [
         ("code", "PRJ-NEW"),
-        ("phase", Phase.CLOSING),
         ("baseline_end", D(2027, 6, 30)),
         ("baseline_start", D(2026, 2, 2)),
     ],
@@ -105,6 +104,17 @@ def test_project_update_refuses_reserved_fields_to_a_project_manager(
     stored = Project.objects.get(pk=project.pk)
     assert getattr(stored, field) == before
     assert stored.description == ""
+
+
+@pytest.mark.django_db
+def test_project_update_refuses_a_phase_change_to_anyone_the_phase_moves_through_a_gate(
+    pm_user, pmo_user, project
+):
+    for actor in (pm_user, pmo_user):
+        with pytest.raises(ValidationError, match="gate review"):
+            services.project_update(project, actor=actor, phase=Phase.CLOSING)
+
+    assert Project.objects.get(pk=project.pk).phase == Phase.EXECUTION
 
 
 @pytest.mark.django_db
@@ -131,14 +141,14 @@ def test_project_update_accepts_reserved_fields_from_the_pmo(pmo_user, other_pm_
     services.project_update(
         project,
         actor=pmo_user,
-        phase=Phase.CLOSING,
+        code="PRJ-NEW",
         project_manager=other_pm_user,
         baseline_end=D(2027, 3, 31),
     )
 
     stored = Project.objects.get(pk=project.pk)
-    assert (stored.phase, stored.project_manager, stored.baseline_end) == (
-        Phase.CLOSING,
+    assert (stored.code, stored.project_manager, stored.baseline_end) == (
+        "PRJ-NEW",
         other_pm_user,
         D(2027, 3, 31),
     )

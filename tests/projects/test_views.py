@@ -477,10 +477,13 @@ def test_a_project_manager_sees_the_reserved_fields_of_their_project_disabled(
 
 
 @pytest.mark.django_db
-def test_the_pmo_sees_no_disabled_field_in_the_project_form(client_in_role, project):
+def test_the_pmo_sees_only_the_phase_disabled_in_the_project_form(client_in_role, project):
     response = client_in_role("pmo").get(reverse("projects:project_edit", args=[project.pk]))
 
-    assert "is-disabled" not in response.text
+    # The phase moves through a gate review: the form shows it with a link to the gate.
+    assert response.text.count("is-disabled") == 1
+    assert_disabled(response, "phase")
+    assert reverse("projects:gate_review", args=[project.pk]) in response.text
 
 
 @pytest.mark.django_db
@@ -526,7 +529,8 @@ def test_the_pmo_changes_reserved_fields_through_the_form(client_in_role, projec
 
     assert response.status_code == 302
     stored = Project.objects.get(pk=project.pk)
-    assert (stored.project_manager, stored.phase) == (other_pm_user, Phase.CLOSING)
+    # The phase posted is ignored (a disabled field): it moves through a gate review.
+    assert (stored.project_manager, stored.phase) == (other_pm_user, Phase.EXECUTION)
 
 
 # --- milestone forms --------------------------------------------------------------------

@@ -354,3 +354,48 @@ def build_more(portfolio, programme, count):
         factories.AllocationFactory(project=project, month=timezone.localdate().replace(day=1))
         projects.append(project)
     return portfolio, programme, projects
+
+
+def add_gate_reviews(project, count, decider):
+    from projects.choices import GateDecision, Phase
+    from projects.models import GateReview
+
+    for index in range(count):
+        GateReview.objects.create(
+            project=project,
+            from_phase=Phase.PLANNING,
+            to_phase=Phase.EXECUTION,
+            gate_name=f"G{index}",
+            decision=GateDecision.GO_WITH_CONDITIONS if index == count - 1 else GateDecision.GO,
+            conditions="Hire a tester." if index == count - 1 else "",
+            decided_by=decider,
+            decided_on=timezone.localdate() - datetime.timedelta(days=10 * (count - index)),
+        )
+
+
+def test_a_project_page_holds_its_newest_3_gate_reviews_with_the_same_query_count():
+    small, _programme, projects = build(2)
+    large = factories.PortfolioFactory(code="LARGE")
+    build_more(large, factories.ProgrammeFactory(portfolio=large), 8)
+    decider = factories.executive(first_name="Ada", last_name="Exec")
+    add_gate_reviews(projects[0], 5, decider)
+    for project in Project.objects.filter(portfolio=large):
+        add_gate_reviews(project, 2, decider)
+
+    page = snapshot_of(small)["projects"][0]
+
+    assert [gate["gate"] for gate in page["gates"]] == ["G4", "G3", "G2"]
+    assert page["gates"][0] == {
+        "gate": "G4",
+        "from_phase": "planning",
+        "to_phase": "execution",
+        "to_phase_label": "Execution",
+        "decision": "go_with_conditions",
+        "decision_label": "Go with conditions",
+        "decided_on": (timezone.localdate() - datetime.timedelta(days=10)).isoformat(),
+        "decided_on_label": page["gates"][0]["decided_on_label"],
+        "decided_by": "Ada Exec",
+        "conditions": "Hire a tester.",
+    }
+    assert snapshot_of(small)["projects"][1]["gates"] == []
+    assert count_queries(small) == count_queries(large)
