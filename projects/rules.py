@@ -1,26 +1,41 @@
-"""Rules of projects, their records, budgets, costs and staffing.
+"""Rules of projects, their records, budgets, costs and staffing, their requests, gates,
+scores, closure and lessons learned.
 
 A project manager edits only the projects they manage, and on those only what is theirs to
-say (description, forecasts, objectives); the baseline, the assignments and the phase are
-the PMO's (baseline changes go through change requests). Ended projects are frozen for
-everyone but the PMO. Executives and integrations read.
+say (description, forecasts, objectives); the baseline and the assignments are the PMO's
+(baseline changes go through change requests) and the phase moves through gate reviews.
+Ended projects are frozen for everyone but the PMO. Executives and integrations read.
 """
 
 from pmo import rules
-from pmo.roles import is_integration, is_pmo_manager, is_project_manager
+from pmo.roles import (
+    has_any_role,
+    is_executive,
+    is_integration,
+    is_pmo_manager,
+    is_project_manager,
+    oversees_portfolio,
+)
 from projects.choices import ENDED_PHASES
 from projects.models import (
     Allocation,
     BaselineRevision,
     BudgetLine,
+    ClosureReport,
     CostEntry,
+    GateReview,
+    GateTemplate,
     Lesson,
     LessonFeedback,
     LessonTag,
     Milestone,
     OverrunAlert,
     Project,
+    ProjectRequest,
+    ProjectScore,
     ReportingCalendar,
+    Scenario,
+    ScenarioChoiceRow,
     StatusNotification,
     StatusReport,
 )
@@ -189,30 +204,14 @@ class LessonRules(rules.ModelRules):
 rules.register(LessonTag)(rules.ModelRules)
 
 
-@rules.register(LessonFeedback)
-class LessonFeedbackRules(rules.ModelRules):
-    """What a project made of a suggested lesson: said by its manager or the PMO (``parent``
-    is the project); everyone with a role reads it."""
-
-    def can_add(self, user, parent=None):
-        if is_pmo_manager(user):
-            return True
-        if parent is None:
-            return is_project_manager(user)
-        return manages(user, parent)
-
-    def can_change(self, user, obj=None):
-        if is_pmo_manager(user):
-            return True
-        if obj is None:
-            return is_project_manager(user)
-        return manages(user, obj.project)
+# What a project made of a suggested lesson is said by its manager or the PMO, like the
+# project's other records.
+rules.register(LessonFeedback)(ProjectRecordRules)
 
 
 # Strategic scoring: the PMO scores projects and saves cut-line scenarios; everyone with a
 # role reads them (executives decide on them, integrations pull them). A scenario is a
 # what-if the PMO may delete; scores and forced choices go with their project or scenario.
-from projects.models import ProjectScore, Scenario, ScenarioChoiceRow  # noqa: E402
 
 rules.register(ProjectScore)(rules.ModelRules)
 rules.register(ScenarioChoiceRow)(rules.ModelRules)
@@ -225,8 +224,6 @@ class ScenarioRules(rules.ModelRules):
 
 
 # Intake and closure (projects.services.intake, projects.services.closure).
-from pmo.roles import has_any_role, is_executive, oversees_portfolio  # noqa: E402
-from projects.models import ClosureReport, ProjectRequest  # noqa: E402
 
 
 def sees_every_request(user) -> bool:
@@ -269,30 +266,14 @@ class ProjectRequestRules(rules.ModelRules):
         return is_pmo_manager(user)
 
 
-@rules.register(ClosureReport)
-class ClosureReportRules(rules.ModelRules):
-    """A closure report is written by the project's manager or the PMO (``parent`` is the
-    project); everyone with a role reads it. Past approval nobody changes it (409)."""
-
-    def can_add(self, user, parent=None):
-        if is_pmo_manager(user):
-            return True
-        if parent is None:
-            return is_project_manager(user)
-        return manages(user, parent)
-
-    def can_change(self, user, obj=None):
-        if is_pmo_manager(user):
-            return True
-        if obj is None:
-            return is_project_manager(user)
-        return manages(user, obj.project)
+# A closure report is written by the project's manager or the PMO, like the project's other
+# records; past approval nobody changes it (the services' 409).
+rules.register(ClosureReport)(ProjectRecordRules)
 
 
 # Stage gates: the PMO sets the gate templates; PMO managers and executives decide at a gate
 # (a review is recorded by gate_review_record, which moves the phase); a review is never
 # edited. Everyone with a role reads them.
-from projects.models import GateReview, GateTemplate  # noqa: E402
 
 rules.register(GateTemplate)(rules.ModelRules)
 
