@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from projects.choices import CostCategory, CostKind, Nature
 
+# The default of settings.IMPORT_MAX_BYTES; read the setting through max_file_size().
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 ROW_NUMBER = "row_number"
@@ -94,6 +96,10 @@ FRENCH_WORDS = {
 }
 CHOICE_SETS = {"kind": CostKind, "nature": Nature, "category": CostCategory}
 
+# How executables and other binary files begin: a CSV is text, and an .exe renamed .csv must be
+# refused as what it is, not read as an oddly encoded CSV.
+BINARY_SIGNATURES = (b"MZ", b"\x7fELF", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"Rar!", b"7z")
+
 DMY_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?")
 # Grouping spaces a spreadsheet may write: space, no-break space, narrow no-break space.
@@ -120,6 +126,11 @@ def _choice_aliases() -> dict[str, dict[str, str]]:
     return aliases
 
 
+def max_file_size() -> int:
+    """The largest file read, in bytes (settings.IMPORT_MAX_BYTES, from the environment)."""
+    return getattr(settings, "IMPORT_MAX_BYTES", MAX_FILE_SIZE)
+
+
 class CostFileError(ValidationError):
     """The file as a whole cannot be read (type, size, encoding, columns): said on the form's
     file field, before any row is looked at."""
@@ -132,14 +143,17 @@ def read_cost_file(uploaded_file, *, name: str | None = None) -> list[dict]:
     the values of the columns the header names (English or French names, any case): project
     (a code), date, kind, nature, category, amount, label, supplier, external reference.
     Blank rows are skipped. Raises :class:`CostFileError` when the file is not a CSV or an
-    XLSX file, is larger than 5 MB, holds more than 10,000 rows or lacks a required column.
+    XLSX file, is larger than settings.IMPORT_MAX_BYTES, holds more than 10,000 rows or lacks
+    a required column.
     """
     name = name if name is not None else getattr(uploaded_file, "name", "") or ""
+    limit = max_file_size()
     size = getattr(uploaded_file, "size", None)
-    if size is not None and size > MAX_FILE_SIZE:
+    if size is not None and size > limit:
         raise _too_big()
-    content = uploaded_file.read(MAX_FILE_SIZE + 1)
-    if len(content) > MAX_FILE_SIZE:
+    # Never more than the limit in memory, whatever size the upload claims.
+    content = uploaded_file.read(limit + 1)
+    if len(content) > limit:
         raise _too_big()
     extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in EXTENSIONS:
@@ -153,14 +167,28 @@ def read_cost_file(uploaded_file, *, name: str | None = None) -> list[dict]:
 
 
 def _too_big() -> CostFileError:
-    return CostFileError(
-        _("The file is larger than %(size)s MB; split it.") % {"size": MAX_FILE_SIZE // 2**20}
-    )
+    return CostFileError(too_big_message())
+
+
+def too_big_message() -> str:
+    return _("The file is larger than %(size)s MB; split it.") % {"size": size_in_mb()}
+
+
+def size_in_mb() -> str:
+    """The limit in MB as a reader says it: "5", or "0.5" for a limit below a whole MB."""
+    megabytes = max_file_size() / 2**20
+    if megabytes == int(megabytes):
+        return formats.number_format(int(megabytes))
+    return formats.number_format(megabytes, 1)
 
 
 def _csv_rows(content: bytes) -> list[tuple[int, list]]:
     if content.startswith(b"PK\x03\x04"):
         raise CostFileError(_("This file is an Excel workbook: name it .xlsx."))
+    if content.startswith(BINARY_SIGNATURES) or b"\x00" in content[:4096]:
+        raise CostFileError(
+            _("This file is not a CSV file (it is not text); send a CSV or an Excel file.")
+        )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:

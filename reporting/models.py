@@ -231,6 +231,34 @@ colour_validator = RegexValidator(
 LOGO_MAX_BYTES = 1024 * 1024
 
 
+# What each kind of logo starts with: an .exe renamed logo.png is not a logo.
+LOGO_SIGNATURES = {
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+
+
+def validate_logo_content(file) -> None:
+    """A PNG or JPEG logo starts as one; an SVG logo is XML text whose root is <svg>."""
+    if not file:
+        return
+    extension = file.name.rsplit(".", 1)[-1].lower()
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(2048)
+    file.seek(position)
+    if isinstance(head, str):
+        head = head.encode()
+    if extension in LOGO_SIGNATURES:
+        valid = head.startswith(LOGO_SIGNATURES[extension])
+    else:
+        text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+        valid = b"\x00" not in head and b"<svg" in text[:2048] and text[:1] == b"<"
+    if not valid:
+        raise ValidationError(_("This file is not a %(kind)s image.") % {"kind": extension.upper()})
+
+
 def validate_logo_size(file) -> None:
     if file and file.size > LOGO_MAX_BYTES:
         raise ValidationError(_("A logo may weigh 1 MB at most."))
@@ -267,6 +295,7 @@ class ReportLook(TimeStampedModel):
         validators=[
             FileExtensionValidator(["png", "jpg", "jpeg", "svg"]),
             validate_logo_size,
+            validate_logo_content,
         ],
         help_text=_("PNG, JPEG or SVG, 1 MB at most; on the cover and every page header."),
     )

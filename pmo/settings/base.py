@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pmo.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -111,6 +112,42 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Login throttling (pmo/throttling.py): this many failures for one username, or from one
+# address, within the window lock them out for the window (seconds). The page and the
+# API's token endpoint share the counters, kept in the cache.
+LOGIN_FAILURE_LIMIT = int(env_str("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_IP_FAILURE_LIMIT = int(env_str("LOGIN_IP_FAILURE_LIMIT", "20"))
+LOGIN_LOCKOUT_SECONDS = int(env_str("LOGIN_LOCKOUT_SECONDS", str(15 * 60)))
+# Proxies in front of the app whose X-Forwarded-For is trusted to give the client's address
+# (for the per-address limits); 0 takes the connection's address, which no client can forge.
+NUM_PROXIES = int(env_str("NUM_PROXIES", "0"))
+
+# ------------------------------------------------------------------------------
+# Security headers, in every environment so that a page the policy breaks shows in
+# development and in the browser tests. SecurityMiddleware sets the first three;
+# pmo.middleware.SecurityHeadersMiddleware the policies.
+# ------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline script anywhere (static/js holds them all); inline styles stay allowed, for the
+# style attributes of the templates (bars, heat map cells) and htmx's indicator style.
+CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Directives replaced under a path prefix. The API docs (drf-spectacular's Swagger UI) start
+# with an inline script; that page shows only the schema and takes no user input.
+CSP_PATH_OVERRIDES = {"/api/docs/": {"script-src": ["'self'", "'unsafe-inline'"]}}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 
 # ------------------------------------------------------------------------------
 # Internationalisation: source strings in English, French first for the users
@@ -183,6 +220,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 REPORT_SOFT_TIME_LIMIT = int(env_str("REPORT_SOFT_TIME_LIMIT", "600"))
 REPORT_TIME_LIMIT = int(env_str("REPORT_TIME_LIMIT", "660"))
 REPORT_ATTACHMENT_MAX_BYTES = int(env_str("REPORT_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+# The largest file of cost entries the import page reads: a bigger one is refused next to the
+# field before it is read, so that an upload cannot hold a worker or its memory.
+IMPORT_MAX_BYTES = int(env_str("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 
 # ------------------------------------------------------------------------------
 # REST API
@@ -202,7 +242,17 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "pmo.api.exceptions.exception_handler",
     "PAGE_SIZE": 50,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Rates read from the settings below at each request (pmo/throttling.py); 429 and
+    # Retry-After past them.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "pmo.throttling.UserRateThrottle",
+        "pmo.throttling.AnonRateThrottle",
+    ],
+    "NUM_PROXIES": NUM_PROXIES,
 }
+# Calls a minute per user (an integration's token is its user's) and per anonymous address.
+API_USER_RATE = env_str("API_USER_RATE", "1200/minute")
+API_ANON_RATE = env_str("API_ANON_RATE", "60/minute")
 # A BI integration pulls the whole portfolio of a large PMO (1,000 projects) in one request;
 # list endpoints cost the same queries at any page size.
 API_MAX_PAGE_SIZE = 1000

@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from pmo.forms import DateInput, UserAwareModelForm
 from pmo.roles import is_integration, is_pmo_manager
 from projects.choices import ENDED_PHASES
-from projects.imports import EXTENSIONS, MAX_FILE_SIZE, CostFileError, read_cost_file
+from projects.imports import (
+    EXTENSIONS,
+    CostFileError,
+    max_file_size,
+    read_cost_file,
+    size_in_mb,
+    too_big_message,
+)
 from projects.models import BudgetLine, CostEntry, Project
 
 
@@ -72,14 +79,15 @@ class CostFileForm(forms.Form):
         self.user = user
         self.rows: list[dict] = []
         super().__init__(*args, **kwargs)
+        # The limit comes from the environment (settings.IMPORT_MAX_BYTES): say the real one.
+        self.fields["file"].help_text = _(
+            "CSV (UTF-8, “;” or “,”) or Excel (.xlsx), at most %(size)s MB and 10,000 rows."
+        ) % {"size": size_in_mb()}
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        if uploaded.size > MAX_FILE_SIZE:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB; split it."),
-                params={"size": MAX_FILE_SIZE // 2**20},
-            )
+        if uploaded.size > max_file_size():
+            raise forms.ValidationError(too_big_message())
         try:
             self.rows = read_cost_file(uploaded)
         except CostFileError as error:
