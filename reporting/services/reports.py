@@ -55,7 +55,9 @@ SCOPE_FIELD = {
 def _enqueue(run: ReportRun) -> None:
     from reporting import tasks
 
-    transaction.on_commit(lambda: tasks.generate_report.delay(run.pk))
+    # robust: a broker out of reach must not turn a saved request into an error page; the
+    # run stays queued and the reaper enqueues it again once the broker is back.
+    transaction.on_commit(lambda: tasks.generate_report.delay(run.pk), robust=True)
 
 
 # --- asking for a pack --------------------------------------------------------------------
