@@ -177,17 +177,10 @@ class OverrunAlertRules(rules.ModelRules):
 
 
 @rules.register(Lesson)
-class LessonRules(rules.ModelRules):
+class LessonRules(ProjectRecordRules):
     """Lessons learned: the PMO writes everywhere (ended projects too, since lessons are
     captured at closure); a project manager adds to the not-ended projects they manage and
     edits the lessons they wrote while they still manage the project. The PMO deletes."""
-
-    def can_add(self, user, parent=None):
-        if is_pmo_manager(user):
-            return True
-        if parent is None:
-            return is_project_manager(user)
-        return manages(user, parent)
 
     def can_change(self, user, obj=None):
         if is_pmo_manager(user):

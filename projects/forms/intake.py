@@ -8,6 +8,7 @@ from pmo.forms import UserAwareModelForm
 from pmo.roles import Role
 from portfolio.models import Programme, StrategicObjective
 from projects.models import Project, ProjectRequest
+from projects.services.intake import REQUEST_FIELDS
 
 
 def people_in(role: str):
@@ -23,20 +24,7 @@ class ProjectRequestForm(UserAwareModelForm):
 
     class Meta:
         model = ProjectRequest
-        fields = [
-            "title",
-            "portfolio",
-            "programme",
-            "sponsor",
-            "objectives",
-            "scope",
-            "stakes",
-            "expected_benefits",
-            "capex_estimate",
-            "opex_estimate",
-            "fte_estimate",
-            "strategic_objectives",
-        ]
+        fields = [*REQUEST_FIELDS, "strategic_objectives"]
         widgets = {
             "objectives": forms.Textarea(attrs={"rows": 3}),
             "scope": forms.Textarea(attrs={"rows": 3}),

@@ -8,6 +8,7 @@ from pmo.forms import UserAwareModelForm
 from pmo.roles import is_pmo_manager
 from projects.choices import ENDED_PHASES, SuggestionState
 from projects.models import Lesson, Milestone, Project
+from projects.services.lessons import LESSON_FIELDS
 
 
 def projects_open_to_lessons(user) -> QuerySet[Project]:
@@ -35,16 +36,7 @@ class LessonForm(UserAwareModelForm):
 
     class Meta:
         model = Lesson
-        fields = [
-            "project",
-            "source",
-            "gate",
-            "knowledge_area",
-            "polarity",
-            "title",
-            "what_happened",
-            "recommendation",
-        ]
+        fields = list(LESSON_FIELDS)
         field_classes = {"gate": GateChoiceField}
         widgets = {
             "what_happened": forms.Textarea(attrs={"rows": 4}),
