@@ -77,3 +77,74 @@ class User(AbstractUser):
     def display_name(self) -> str:
         """Full name when known, the username otherwise."""
         return self.get_full_name() or self.username
+
+
+class TokenScope(models.TextChoices):
+    """What an API token may do, within the rights of the account it acts as."""
+
+    READ = "read", _("Read the portfolio")
+    ACTUALS = "write:actuals", _("Write actuals (cost entries)")
+    ALLOCATIONS = "write:allocations", _("Write allocations (FTE plan)")
+    CAPACITY = "write:capacity", _("Write resource capacity")
+    STATUS = "write:status", _("Write weekly statuses")
+    RAID = "write:raid", _("Write risks, issues, actions and decisions")
+    REPORTS = "write:reports", _("Request Copil packs")
+
+
+class ApiToken(models.Model):
+    """A key for the REST API: named, scoped, expiring, revocable, stored as a hash only.
+
+    An integration token is created by a PMO manager for a service account (Integration role);
+    a personal token is what a person obtains with their password. Either acts as ``user``,
+    never beyond that account's rights, and only within ``scopes`` (a personal token has every
+    scope). The key is shown once, at creation: only its prefix (to recognise it) and the
+    SHA-256 of the whole key are kept.
+    """
+
+    class Kind(models.TextChoices):
+        INTEGRATION = "integration", _("Integration")
+        PERSONAL = "personal", _("Personal")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.INTEGRATION)
+    user = models.ForeignKey(
+        "pmo.User",
+        verbose_name=_("acts as"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, editable=False)
+    created_by = models.ForeignKey(
+        "pmo.User",
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        "pmo.User",
+        verbose_name=_("revoked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    last_used_ip = models.GenericIPAddressField(
+        _("last used from"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -17,6 +17,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from pmo.history import audit_trail
 from pmo.models import SettingsModel, TimeStampedModel
 from portfolio.models import Portfolio, Programme, Resource
 from projects.models import Project
@@ -459,6 +460,8 @@ class ReportSchedule(ScopedReport, TimeStampedModel):
         blank=True,
         editable=False,
     )
+
+    history = audit_trail()
 
     class Meta:
         verbose_name = _("report schedule")

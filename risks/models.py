@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pmo.history import audit_trail
 from pmo.models import SettingsModel, TimeStampedModel
 from portfolio.models import Portfolio, Programme
 from projects.models import BaselineRevision, Project
@@ -242,6 +243,8 @@ class Risk(ScopedEntry):
     closed_by = step_actor_field(_("closed by"))
     closure_note = models.TextField(_("closure note"), blank=True, editable=False)
 
+    history = audit_trail()
+
     class Meta:
         verbose_name = _("risk")
         verbose_name_plural = _("risks")
@@ -342,6 +345,8 @@ class Issue(ScopedEntry):
         blank=True,
     )
 
+    history = audit_trail()
+
     class Meta:
         verbose_name = _("issue")
         verbose_name_plural = _("issues")
@@ -424,6 +429,8 @@ class Decision(ScopedEntry):
         blank=True,
     )
 
+    history = audit_trail()
+
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
@@ -496,6 +503,8 @@ class Action(ScopedEntry):
         blank=True,
         help_text=_("The meeting it was agreed in, e.g. “Copil 12 March”."),
     )
+
+    history = audit_trail()
 
     class Meta:
         verbose_name = _("action")
@@ -622,6 +631,8 @@ class ChangeRequest(TimeStampedModel):
         blank=True,
         editable=False,
     )
+
+    history = audit_trail()
 
     class Meta:
         verbose_name = _("change request")

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "django_celery_beat",
+    "simple_history",
     "pmo",
     "portfolio",
     "projects",
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Who made a change, for the audit trail of governed records (pmo.history).
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 TEMPLATES = [

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pmo.history import audit_trail
 from pmo.models import TimeStampedModel
 from portfolio.models import fiscal_year_validators, money_field
 from projects.choices import CostCategory, CostKind, EacBasis, EntrySource, Nature, Rating
@@ -33,6 +34,8 @@ class BudgetLine(TimeStampedModel):
     category = models.CharField(_("category"), max_length=20, choices=CostCategory)
     amount = money_field(_("amount"))
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = audit_trail()
 
     class Meta:
         verbose_name = _("budget line")
@@ -106,6 +109,8 @@ class CostEntry(TimeStampedModel):
         blank=True,
         editable=False,
     )
+
+    history = audit_trail()
 
     class Meta:
         verbose_name = _("cost entry")

@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pmo.history import audit_trail
 from pmo.models import TimeStampedModel
 from portfolio.models import Portfolio, Programme, StrategicObjective
 from projects.choices import GateDecision, ObjectivesMet, Phase, RequestState
@@ -157,6 +158,8 @@ class GateReview(TimeStampedModel):
         related_name="+",
     )
     decided_on = models.DateField(_("decided on"))
+
+    history = audit_trail()
 
     class Meta:
         verbose_name = _("gate review")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pmo.history import audit_trail
 from pmo.models import CodedModel, TimeStampedModel, code_validator
 from portfolio.choices import Contribution
 from portfolio.models import Portfolio, Programme, StrategicObjective
@@ -115,6 +116,8 @@ class Project(CodedModel):
         editable=False,
         help_text=_("Kept by the status services so that lists need no query per project."),
     )
+
+    history = audit_trail()
 
     class Meta:
         verbose_name = _("project")
@@ -311,6 +314,8 @@ class Milestone(TimeStampedModel):
             "evenly from the baseline start to the baseline end."
         ),
     )
+
+    history = audit_trail()
 
     class Meta:
         verbose_name = _("milestone")

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pmo.history import audit_trail
 from pmo.models import TimeStampedModel
 from portfolio.models import Resource, fte_field, month_validator
 from projects.choices import EntrySource
@@ -34,6 +35,8 @@ class Allocation(TimeStampedModel):
     source = models.CharField(
         _("source"), max_length=12, choices=EntrySource, default=EntrySource.MANUAL
     )
+
+    history = audit_trail()
 
     class Meta:
         verbose_name = _("allocation")

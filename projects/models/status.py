@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from pmo.history import audit_trail
 from pmo.models import SettingsModel, TimeStampedModel
 from projects import weeks
 from projects.choices import Axis, Rating, ReportState, Weather
@@ -155,6 +156,12 @@ class StatusReport(TimeStampedModel):
         related_name="status_reports",
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Counts the saves of a draft, so that a save over a newer one is refused."),
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
@@ -164,6 +171,8 @@ class StatusReport(TimeStampedModel):
         blank=True,
         editable=False,
     )
+
+    history = audit_trail()
 
     class Meta:
         verbose_name = _("status report")
