@@ -106,6 +106,7 @@ SECTIONS = (
             ),
             (_("Copil pack look"), "reporting:look_list", ("change", "reporting.ReportLook")),
             (_("Stage gates"), "projects:gate_templates", ("change", "projects.GateTemplate")),
+            (_("API tokens"), "tokens:token_list", is_pmo_manager),
         ),
     ),
 )
@@ -180,6 +181,7 @@ def navigation(request):
         if is_pmo_manager(user):
             items.append((_("Settings"), reverse("projects:reporting_calendar"), "/settings/"))
             items.append((_("API"), reverse("api-docs")))
+            items.append((_("Audit trail"), reverse("audit:list"), "/audit/"))
     items = [(label, url, _prefixes(url, *prefix)) for label, url, *prefix in items]
     path = request.path
     current = max(

@@ -16,6 +16,11 @@ class WorkflowError(ApplicationError):
     """A workflow step the current state does not allow (409 with the reason)."""
 
 
+class StaleWriteError(WorkflowError):
+    """A save based on a version someone else has changed since (409): the writer is told who
+    saved it and when, and nothing of either save is lost."""
+
+
 # Shown when the database refuses a write that validation accepted a moment earlier: another
 # request saved a conflicting row in between (two people creating the same code at once).
 CONCURRENT_CONFLICT_MESSAGE = _(

@@ -4,6 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import django_tables2 as tables
 from django.utils import formats
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 
 class BaseTable(tables.Table):
@@ -55,3 +57,31 @@ class FteColumn(tables.Column):
 
     def render(self, value):
         return fte(value)
+
+
+class AuditTable(BaseTable):
+    """The changes of the audit trail, newest first (the order is the trail's: not sortable)."""
+
+    date = tables.DateTimeColumn(verbose_name=_("Date"), format="SHORT_DATETIME_FORMAT")
+    user = tables.Column(verbose_name=_("User"), default=_("system"))
+    model_label = tables.Column(verbose_name=_("Kind of record"))
+    record_label = tables.Column(verbose_name=_("Record"))
+    type_label = tables.Column(verbose_name=_("Change"))
+    summary = tables.Column(verbose_name=_("What changed"), empty_values=())
+
+    class Meta(BaseTable.Meta):
+        orderable = False
+
+    def render_record_label(self, value, record):
+        if record.record_url:
+            return format_html('<a href="{}">{}</a>', record.record_url, value)
+        return value
+
+    def render_summary(self, value, record):
+        return format_html(
+            '{} <a href="{}#change-{}">{}</a>',
+            value,
+            record.history_url,
+            record.history_id,
+            _("History"),
+        )

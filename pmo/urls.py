@@ -8,6 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from pmo import views_audit
 from pmo.health import healthz
 from pmo.login import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
 from pmo.login import ThrottledObtainTokenView as ObtainTokenView
@@ -23,6 +24,9 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 api_router = DefaultRouter()
 for app_router in (portfolio_router, projects_router, risks_router, reporting_router):
     api_router.registry.extend(app_router.registry)
+
+# A path under /api/ that no route matches answers JSON like the API's own 404s.
+handler404 = "pmo.api.exceptions.page_not_found"
 
 urlpatterns = [
     path("", reporting_views.HomeView.as_view(), name="home"),
@@ -42,12 +46,14 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("risks.urls")),
     path("", include("reporting.urls")),
+    path("settings/tokens/", include("pmo.urls_tokens")),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/", include(api_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Its start-up script is inline: the CSP is relaxed for this path alone (CSP_PATH_OVERRIDES).
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
+    path("audit/", include((views_audit, "audit"))),
 ]
 
 if settings.DEBUG:

@@ -38,6 +38,7 @@ from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.utils import timezone
 
+from pmo.history import acting_as
 from pmo.models import User
 from pmo.roles import Role
 from portfolio.models import Portfolio, Programme, StrategicObjective
@@ -69,6 +70,7 @@ from reporting.demo_intake import load_intake
 from reporting.demo_lessons import load_lessons
 from reporting.demo_packs import load_packs
 from reporting.demo_scoring import load_scoring
+from reporting.demo_tokens import load_tokens
 from risks.choices import (
     ActionOrigin,
     ActionStatus,
@@ -2710,6 +2712,7 @@ class SeedReport:
         "report_looks",
         "report_schedules",
         "copil_packs",
+        "api_tokens",
     )
 
     @property
@@ -3329,16 +3332,20 @@ def load_demo(*, password: str | None = None, today: datetime.date | None = None
         )
     loader = _Loader(password=password or demo_password(), today=today, now=now)
     loader.load_people()
-    loader.load_objectives()
-    loader.load_portfolios()
-    loader.load_projects()
-    loader.load_statuses()
-    loader.load_changes()
-    loader.load_raid()
-    load_finance(loader)
-    load_intake(loader)
-    load_scoring(loader)
-    load_lessons(loader)
-    load_gates(loader)
-    load_packs(loader)
+    # The history of what the demo writes names who did it: the service's actor where it
+    # names one (a project manager filing a status), the demo's PMO manager otherwise.
+    with acting_as(loader.users[PEOPLE[0].username]):
+        loader.load_objectives()
+        loader.load_portfolios()
+        loader.load_projects()
+        loader.load_statuses()
+        loader.load_changes()
+        loader.load_raid()
+        load_finance(loader)
+        load_intake(loader)
+        load_scoring(loader)
+        load_lessons(loader)
+        load_gates(loader)
+        load_packs(loader)
+        load_tokens(loader)
     return loader.report

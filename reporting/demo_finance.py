@@ -13,6 +13,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
 from pmo import months
 from portfolio.choices import ResourceKind
 from portfolio.models import FinancePolicy, PortfolioEnvelope, Resource, ResourceCapacity
@@ -384,8 +386,8 @@ class FinanceLoader:
             if row.project_id in demo_projects and row.fte:
                 row.fte = Decimal("0")
                 changed.append(row)
-        Allocation.objects.bulk_create(new)
-        Allocation.objects.bulk_update(changed, ["fte", "updated_at"])
+        bulk_create_with_history(new, Allocation)
+        bulk_update_with_history(changed, Allocation, ["fte", "updated_at"])
         self.report.created["allocations"] += len(new)
         self.report.updated["allocations"] += len(changed)
 
@@ -447,8 +449,8 @@ class FinanceLoader:
             if line.amount:
                 line.amount = Decimal("0")
                 changed.append(line)
-        BudgetLine.objects.bulk_create(new)
-        BudgetLine.objects.bulk_update(changed, ["amount", "updated_at"])
+        bulk_create_with_history(new, BudgetLine)
+        bulk_update_with_history(changed, BudgetLine, ["amount", "updated_at"])
         self.report.created["budget_lines"] += len(new)
         self.report.updated["budget_lines"] += len(changed)
 
@@ -567,7 +569,7 @@ class FinanceLoader:
                 for entry in self.cost_plan(project, index)
                 if entry.external_reference not in have
             )
-        CostEntry.objects.bulk_create(new, batch_size=1000)
+        bulk_create_with_history(new, CostEntry, batch_size=1000)
         self.report.created["cost_entries"] += len(new)
 
 

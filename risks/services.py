@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pmo.exceptions import WorkflowError
+from pmo.history import records_actor
 from pmo.rules import can
 from pmo.services import model_create, model_update
 from projects.models import Project
@@ -69,6 +70,7 @@ def _state_label(record, field="state") -> str:
 # --- risks --------------------------------------------------------------------------------
 
 
+@records_actor
 @transaction.atomic
 def risk_create(*, actor=None, **data) -> Risk:
     """Log a risk on a project, a programme or a portfolio."""
@@ -78,6 +80,7 @@ def risk_create(*, actor=None, **data) -> Risk:
     return model_create(model=Risk, data=data)
 
 
+@records_actor
 @transaction.atomic
 def risk_update(risk: Risk, *, actor=None, **data) -> Risk:
     """Reassess a live risk (probability, impact, response, review date...). A closed or
@@ -101,6 +104,7 @@ def risk_update(risk: Risk, *, actor=None, **data) -> Risk:
     return locked
 
 
+@records_actor
 @transaction.atomic
 def risk_escalate(risk: Risk, *, actor=None, note: str = "") -> Risk:
     """Put a live risk on the steering committee's agenda."""
@@ -120,6 +124,7 @@ def risk_escalate(risk: Risk, *, actor=None, note: str = "") -> Risk:
     return locked
 
 
+@records_actor
 @transaction.atomic
 def risk_close(risk: Risk, *, actor=None, note: str = "") -> Risk:
     """Close a live risk that no longer threatens: it is kept, with why."""
@@ -154,6 +159,7 @@ SEVERITY_BY_IMPACT = {
 }
 
 
+@records_actor
 @transaction.atomic
 def risk_mark_occurred(
     risk: Risk, *, actor=None, note: str = "", raise_issue: bool = True, severity=None
@@ -201,6 +207,7 @@ def risk_policy_update(*, actor=None, **data) -> RiskPolicy:
 # --- issues -------------------------------------------------------------------------------
 
 
+@records_actor
 @transaction.atomic
 def issue_create(*, actor=None, **data) -> Issue:
     """Log an issue, a problem happening now."""
@@ -208,6 +215,7 @@ def issue_create(*, actor=None, **data) -> Issue:
     return model_create(model=Issue, data=data)
 
 
+@records_actor
 @transaction.atomic
 def issue_update(issue: Issue, *, actor=None, **data) -> Issue:
     """Change an open issue; a resolved one is kept as it was (409)."""
@@ -219,6 +227,7 @@ def issue_update(issue: Issue, *, actor=None, **data) -> Issue:
     return model_update(instance=locked, data=data)[0]
 
 
+@records_actor
 @transaction.atomic
 def issue_resolve(issue: Issue, *, actor=None, resolution: str = "") -> Issue:
     """Resolve an open issue, saying how."""
@@ -246,6 +255,7 @@ def _stamp_completion(action: Action) -> None:
         action.completed_at = timezone.now()
 
 
+@records_actor
 @transaction.atomic
 def action_create(*, actor=None, **data) -> Action:
     """Give someone something to do by a date."""
@@ -257,6 +267,7 @@ def action_create(*, actor=None, **data) -> Action:
     return action
 
 
+@records_actor
 @transaction.atomic
 def action_update(action: Action, *, actor=None, **data) -> Action:
     """Change an action, its status included (done and cancelled are stamped with when)."""
@@ -273,6 +284,7 @@ def action_update(action: Action, *, actor=None, **data) -> Action:
 # --- decisions ----------------------------------------------------------------------------
 
 
+@records_actor
 @transaction.atomic
 def decision_create(*, actor, **data) -> Decision:
     """Request a decision, with its context and options."""
@@ -280,6 +292,7 @@ def decision_create(*, actor, **data) -> Decision:
     return model_create(model=Decision, data={**data, "requested_by": actor})
 
 
+@records_actor
 @transaction.atomic
 def decision_update(decision: Decision, *, actor=None, **data) -> Decision:
     """Change a requested decision; a taken or withdrawn one is never changed (409)."""
@@ -293,6 +306,7 @@ def decision_update(decision: Decision, *, actor=None, **data) -> Decision:
     return model_update(instance=locked, data=data)[0]
 
 
+@records_actor
 @transaction.atomic
 def decision_take(
     decision: Decision,
@@ -335,6 +349,7 @@ def decision_take(
     return locked
 
 
+@records_actor
 @transaction.atomic
 def decision_withdraw(decision: Decision, *, actor=None) -> Decision:
     """Withdraw a requested decision that is no longer needed."""
@@ -378,6 +393,7 @@ def _refuse_step(change: ChangeRequest, step: str) -> WorkflowError:
     return WorkflowError(str(STEP_REFUSALS[step]) % {"state": _state_label(change)})
 
 
+@records_actor
 @transaction.atomic
 def change_request_create(*, actor, project: Project, **data) -> ChangeRequest:
     """Draft a change request on a project."""
@@ -387,6 +403,7 @@ def change_request_create(*, actor, project: Project, **data) -> ChangeRequest:
     )
 
 
+@records_actor
 @transaction.atomic
 def change_request_update(change: ChangeRequest, *, actor=None, **data) -> ChangeRequest:
     """Change a draft; once submitted a change request is decided as it stands (409)."""
@@ -400,6 +417,7 @@ def change_request_update(change: ChangeRequest, *, actor=None, **data) -> Chang
     return model_update(instance=locked, data=data)[0]
 
 
+@records_actor
 @transaction.atomic
 def change_request_submit(change: ChangeRequest, *, actor=None) -> ChangeRequest:
     """Put a draft to the decision makers; it must say what it changes, and its deltas must
@@ -422,6 +440,7 @@ def change_request_submit(change: ChangeRequest, *, actor=None) -> ChangeRequest
     return locked
 
 
+@records_actor
 @transaction.atomic
 def change_request_withdraw(change: ChangeRequest, *, actor=None) -> ChangeRequest:
     """Withdraw a change request before it is decided."""
@@ -436,6 +455,7 @@ def change_request_withdraw(change: ChangeRequest, *, actor=None) -> ChangeReque
     return locked
 
 
+@records_actor
 @transaction.atomic
 def change_request_approve(change: ChangeRequest, *, actor, reason: str = "") -> ChangeRequest:
     """Approve a submitted change request and apply its deltas to the project's baseline, in
@@ -483,6 +503,7 @@ def change_request_approve(change: ChangeRequest, *, actor, reason: str = "") ->
     return locked
 
 
+@records_actor
 @transaction.atomic
 def change_request_reject(change: ChangeRequest, *, actor, reason: str) -> ChangeRequest:
     """Reject a submitted change request, saying why; the baseline does not move."""
@@ -502,6 +523,7 @@ def change_request_reject(change: ChangeRequest, *, actor, reason: str) -> Chang
     return locked
 
 
+@records_actor
 @transaction.atomic
 def change_request_implement(change: ChangeRequest, *, actor=None) -> ChangeRequest:
     """Record that an approved change has been carried out."""

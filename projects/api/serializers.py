@@ -170,6 +170,16 @@ class StatusReportSerializer(serializers.ModelSerializer):
     author_detail = UserSummarySerializer(source="author", read_only=True)
     submitted_by_detail = UserSummarySerializer(source="submitted_by", read_only=True)
     is_current = serializers.SerializerMethodField()
+    # Optimistic locking of drafts: send back the version read; a draft saved by someone else
+    # since is answered 409 (who and when) instead of being overwritten. Left out: no check.
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2_147_483_647,
+        help_text=gettext_lazy(
+            "The draft's version this change starts from; 409 when the draft was saved since."
+        ),
+    )
 
     class Meta:
         model = StatusReport
@@ -183,6 +193,7 @@ class StatusReportSerializer(serializers.ModelSerializer):
             "is_current",
             *STATUS_CONTENT_FIELDS,
             "amendment_reason",
+            "version",
             "author",
             "author_detail",
             "submitted_at",
@@ -208,6 +219,12 @@ class StatusReportSerializer(serializers.ModelSerializer):
     def get_is_current(self, obj) -> bool:
         """Whether this revision is the week's status (submitted and not superseded)."""
         return obj.state == ReportState.SUBMITTED
+
+    def validate(self, attrs):
+        # A new draft starts at version 1 whatever is sent.
+        if self.instance is None:
+            attrs.pop("version", None)
+        return attrs
 
     def validate_amendment_reason(self, value):
         # The reason belongs to an amendment (opened by the amend action); a first revision

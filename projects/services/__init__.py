@@ -2,10 +2,11 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from pmo.exceptions import WorkflowError
+from pmo.exceptions import StaleWriteError, WorkflowError
+from pmo.history import records_actor
 from pmo.services import model_create, model_update
 from portfolio.models import StrategicObjective
 from projects.choices import ReportState
@@ -100,6 +101,7 @@ def baseline_record_if_changed(project: Project, *, actor) -> BaselineRevision |
     return _record_baseline(project, actor=actor, reason=reason)
 
 
+@records_actor
 @transaction.atomic
 def project_create(*, actor=None, objectives=None, **data) -> Project:
     """Create a project (a PMO manager's act), with its contributions to objectives and, when
@@ -113,6 +115,7 @@ def project_create(*, actor=None, objectives=None, **data) -> Project:
     return project
 
 
+@records_actor
 @transaction.atomic
 def project_update(project: Project, *, actor=None, objectives=None, **data) -> Project:
     """Change a project; the row is locked so that two editors do not interleave. A change of
@@ -140,6 +143,7 @@ def project_update(project: Project, *, actor=None, objectives=None, **data) -> 
     return locked
 
 
+@records_actor
 @transaction.atomic
 def project_rebaseline(
     project: Project, *, actor, reason: str, **changes
@@ -163,12 +167,14 @@ def project_rebaseline(
     return before, after
 
 
+@records_actor
 @transaction.atomic
 def milestone_create(*, actor=None, **data) -> Milestone:
     """Add a milestone to a project."""
     return model_create(model=Milestone, data=data)
 
 
+@records_actor
 @transaction.atomic
 def milestone_update(milestone: Milestone, *, actor=None, **data) -> Milestone:
     """Change a milestone: forecast and actual dates by its project's manager, baseline by the
@@ -197,6 +203,7 @@ def _week_taken_error(project: Project, week) -> ValidationError | None:
     return None
 
 
+@records_actor
 @transaction.atomic
 def status_report_create(*, actor, project: Project, week, **content) -> StatusReport:
     """Start the status of ``week`` as a draft (one per project and week)."""
@@ -211,19 +218,48 @@ def status_report_create(*, actor, project: Project, week, **content) -> StatusR
     )
 
 
+def _stale_draft_error(draft: StatusReport) -> StaleWriteError:
+    """Who saved ``draft`` last and when, for the writer whose save came from an older one."""
+    last = draft.history.select_related("history_user").order_by("-history_id").first()
+    who = (last.history_user if last and last.history_user else draft.author).display_name
+    when = timezone.localtime(last.history_date if last else draft.updated_at)
+    return StaleWriteError(
+        _(
+            "%(who)s saved this draft at %(time)s, after you opened it. Your changes were not "
+            "saved: compare them with the saved draft, then save again."
+        )
+        % {"who": who, "time": formats.date_format(when, "SHORT_DATETIME_FORMAT")},
+        extra={"version": draft.version},
+    )
+
+
+@records_actor
 @transaction.atomic
-def status_report_update(report: StatusReport, *, actor=None, **content) -> StatusReport:
-    """Change a draft. A submitted status is never edited: it is amended (409 otherwise)."""
+def status_report_update(
+    report: StatusReport, *, actor=None, version: int | None = None, **content
+) -> StatusReport:
+    """Change a draft. A submitted status is never edited: it is amended (409 otherwise).
+
+    ``version`` is the draft's version the writer started from: when someone saved the draft
+    since, the save is refused (409, saying who and when) rather than silently overwriting
+    theirs. Every save that changes something moves the version on.
+    """
     locked = StatusReport.objects.select_for_update().get(pk=report.pk)
     if locked.state != ReportState.DRAFT:
         raise WorkflowError(_("A submitted status is never edited: amend it instead."))
+    if version is not None and version != locked.version:
+        raise _stale_draft_error(locked)
     for field in ("project", "week"):
         value = content.pop(field, None)
         if value is not None and value != getattr(locked, field):
             raise ValidationError({field: _("A status stays on its project and week.")})
-    return model_update(instance=locked, data=content)[0]
+    changes = {name: value for name, value in content.items() if getattr(locked, name) != value}
+    if changes:
+        changes["version"] = locked.version + 1
+    return model_update(instance=locked, data=changes)[0]
 
 
+@records_actor
 @transaction.atomic
 def status_report_submit(report: StatusReport, *, actor) -> StatusReport:
     """Submit a draft: it becomes the week's status, superseding an earlier revision.
@@ -257,6 +293,7 @@ def status_report_submit(report: StatusReport, *, actor) -> StatusReport:
     return locked
 
 
+@records_actor
 @transaction.atomic
 def status_report_amend(report: StatusReport, *, actor, reason: str) -> StatusReport:
     """Open an amendment of a submitted status: a new draft revision with its reason.

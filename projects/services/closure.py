@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pmo.exceptions import WorkflowError
+from pmo.history import records_actor
 from pmo.rules import can
 from pmo.services import model_create, model_update
 from projects.choices import Phase
@@ -66,6 +67,7 @@ def closure_report_update(report: ClosureReport, *, actor, **data) -> ClosureRep
     return locked
 
 
+@records_actor
 @transaction.atomic
 def closure_report_approve(*, actor, report: ClosureReport, on: datetime.date) -> ClosureReport:
     """Approve a closure report as the gate out of closing passes (called by the gate

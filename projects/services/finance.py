@@ -24,6 +24,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from pmo.history import record_bulk_history, records_actor
 from pmo.rules import can
 from pmo.services import model_create, model_update
 from projects.choices import CostCategory, CostKind, EntrySource, Nature
@@ -73,6 +74,7 @@ def _require(actor, action: str, target, parent=None) -> None:
 # --- budget lines -------------------------------------------------------------------------
 
 
+@records_actor
 @transaction.atomic
 def budget_line_create(*, actor, **data) -> BudgetLine:
     """Set what a project may spend in one fiscal year on one nature and category (PMO)."""
@@ -80,6 +82,7 @@ def budget_line_create(*, actor, **data) -> BudgetLine:
     return model_create(model=BudgetLine, data=data)
 
 
+@records_actor
 @transaction.atomic
 def budget_line_update(line: BudgetLine, *, actor, **data) -> BudgetLine:
     """Change a budget line (PMO); a second line for the same year, nature and category is
@@ -97,6 +100,7 @@ def _reference_taken(source: str, reference: str) -> bool:
     return CostEntry.objects.filter(source=source, external_reference=reference).exists()
 
 
+@records_actor
 @transaction.atomic
 def cost_entry_create(*, actor, **data) -> CostEntry:
     """Record one commitment or actual on a project, by whoever may add costs to it.
@@ -244,7 +248,14 @@ class _BatchChecker:
             if project_id is not None:
                 ids.add(project_id)
             code = row.get("project_code")
-            if isinstance(code, str | int) and not isinstance(code, bool) and str(code).strip():
+            # A NUL cannot be in any code (PostgreSQL refuses it in a query): left to the
+            # row's "no project has the code" error.
+            if (
+                isinstance(code, str | int)
+                and not isinstance(code, bool)
+                and str(code).strip()
+                and "\x00" not in str(code)
+            ):
                 codes.add(str(code).strip().upper())
         if not ids and not codes:
             return {}, {}
@@ -538,6 +549,8 @@ def _write(batch: CheckedBatch) -> BulkResult:
         batch.new_entries, key=lambda e: (e.external_reference == "", e.external_reference)
     )
     CostEntry.objects.bulk_create(new, batch_size=INSERT_BATCH_SIZE)
+    # A bulk insert sends no signal: its rows' history is written here.
+    record_bulk_history(CostEntry, created=[entry.pk for entry in new])
     return BulkResult(
         created=len(new),
         unchanged=batch.unchanged,
@@ -567,6 +580,7 @@ def _record_batch(checker: _BatchChecker, rows: list) -> BulkResult:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+@records_actor
 @transaction.atomic
 def cost_entries_bulk_create(
     *, actor, entries: list[dict], source: str = EntrySource.INTEGRATION
@@ -617,6 +631,7 @@ def cost_entries_check_import(*, actor, rows: list[dict]) -> CheckedBatch:
     return _import_checker(actor, rows).check(rows)
 
 
+@records_actor
 @transaction.atomic
 def cost_entries_import(*, actor, rows: list[dict]) -> BulkResult:
     """Record the cost entries of an imported file (rows from

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pmo.exceptions import WorkflowError
+from pmo.history import records_actor
 from pmo.rules import can
 from pmo.services import model_create, model_update
 from projects.choices import ENDED_PHASES, PASSING_DECISIONS, GateDecision, Phase
@@ -121,6 +122,7 @@ def _pass_closure(*, actor, project: Project, decided_on: datetime.date) -> None
     closure_report_approve(actor=actor, report=report, on=decided_on)
 
 
+@records_actor
 @transaction.atomic
 def gate_review_record(
     *,

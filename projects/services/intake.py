@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pmo.exceptions import WorkflowError
+from pmo.history import records_actor
 from pmo.roles import is_pmo_manager, is_project_manager
 from pmo.rules import can
 from pmo.services import model_create, model_update
@@ -157,6 +158,7 @@ def _review(locked: ProjectRequest, *, actor, state: str, note: str) -> None:
     )
 
 
+@records_actor
 @transaction.atomic
 def request_accept(
     request: ProjectRequest,

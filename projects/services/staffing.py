@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from pmo.exceptions import ApplicationError
+from pmo.history import record_bulk_history, records_actor
 from pmo.rules import can
 from pmo.services import model_create, model_update
 from portfolio.models import Resource
@@ -108,6 +109,7 @@ def _refuse_inactive(resource: Resource) -> None:
         raise ValidationError({"resource": INACTIVE_MESSAGE})
 
 
+@records_actor
 @transaction.atomic
 def allocation_create(
     *,
@@ -142,6 +144,7 @@ def allocation_create(
     )
 
 
+@records_actor
 @transaction.atomic
 def allocation_update(allocation: Allocation, *, actor, **data) -> Allocation:
     """Change an allocation (its FTE, note, month, resource or project).
@@ -165,6 +168,7 @@ def allocation_update(allocation: Allocation, *, actor, **data) -> Allocation:
     return allocation
 
 
+@records_actor
 @transaction.atomic
 def allocation_set(
     *, actor, resource: Resource, project: Project, month: datetime.date, fte: Decimal
@@ -292,6 +296,7 @@ def _add_error(errors, index: int, field: str, message) -> None:
     errors.setdefault(index, {}).setdefault(field, []).append(str(message))
 
 
+@records_actor
 @transaction.atomic
 def allocations_bulk_upsert(*, actor, rows, source: str = EntrySource.INTEGRATION) -> dict:
     """Create or update the allocations of a batch of rows, each naming a resource (id), a
@@ -426,9 +431,16 @@ def allocations_bulk_upsert(*, actor, rows, source: str = EntrySource.INTEGRATIO
         unique_fields=["resource", "project", "month"],
         update_fields=["fte", "note", "source", "updated_at"],
     )
+    # The upsert sends no signal: its rows' history is written here.
+    record_bulk_history(
+        Allocation,
+        created=[row.pk for row in created],
+        updated=[row.pk for row in updated],
+    )
     return {"created": len(created), "updated": len(updated), "unchanged": unchanged}
 
 
+@records_actor
 @transaction.atomic
 def project_staffing_set(
     *, actor, project: Project, cells: list[tuple[Resource, datetime.date, Decimal]]

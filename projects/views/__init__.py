@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from pmo.exceptions import CONCURRENT_CONFLICT_MESSAGE, WorkflowError
+from pmo.exceptions import CONCURRENT_CONFLICT_MESSAGE, StaleWriteError, WorkflowError
 from pmo.rules import can
 from pmo.views import (
     ObjectDetailView,
@@ -318,6 +318,12 @@ class StatusEditView(RuleRequiredMixin, TemplateView):
         except ValidationError as error:
             error_map(form, error)
             return self.render(form)
+        except StaleWriteError as error:
+            # Someone saved the draft since this form was opened: theirs stays saved, this
+            # form keeps what was typed, and the next save is made knowingly over theirs.
+            form.add_error(None, error.message)
+            self.load()
+            return self.render(form, status=409, stale=True)
         except WorkflowError as error:
             form.add_error(None, error.message)
             return self.render(form, status=409)
@@ -333,14 +339,25 @@ class StatusEditView(RuleRequiredMixin, TemplateView):
         messages.success(request, _("Draft of the week of %(week)s saved.") % {"week": week})
         return HttpResponseRedirect(status_edit_url(self.project, self.week))
 
+    def posted_version(self) -> tuple[str | None, int | None]:
+        """The draft (its id, "" when there was none) and version this form was opened on."""
+        edited = self.request.POST.get("report")
+        version = self.request.POST.get("version", "")
+        return edited, int(version) if version.isdigit() else None
+
     def save_draft(self, content: dict) -> StatusReport:
         actor = self.request.user
+        edited, version = self.posted_version()
         if self.draft is not None:
-            return services.status_report_update(self.draft, actor=actor, **content)
+            if edited is not None and edited != str(self.draft.pk):
+                # Opened before this draft existed: someone else started it meanwhile.
+                version = 0
+            return services.status_report_update(
+                self.draft, actor=actor, version=version, **content
+            )
         # The draft this form was opened on, submitted meanwhile (another tab): the service
         # refuses to edit it (409) rather than this starting another revision.
-        edited = self.request.POST.get("report", "")
-        if edited.isdigit():
+        if edited and edited.isdigit():
             earlier = next((r for r in self.revisions if r.pk == int(edited)), None)
             if earlier is not None:
                 return services.status_report_update(earlier, actor=actor, **content)
@@ -348,8 +365,20 @@ class StatusEditView(RuleRequiredMixin, TemplateView):
             actor=actor, project=self.project, week=self.week, **content
         )
 
-    def render(self, form, status=200):
+    def render(self, form, status=200, stale=False):
         context = self.get_context_data(form=form)
+        draft = self.draft
+        if self.request.method == "POST" and not stale:
+            # A refused save keeps the version it started from, so that a save made by someone
+            # else meanwhile is still caught on the next try.
+            edited, version = self.posted_version()
+            context["form_report"] = edited or ""
+            context["form_version"] = version or ""
+        else:
+            context["form_report"] = draft.pk if draft else ""
+            context["form_version"] = draft.version if draft else ""
+        if stale and draft is not None and form.is_bound:
+            context["saved_meanwhile"] = saved_meanwhile(draft, form)
         return self.render_to_response(context, status=status)
 
     def get_context_data(self, **kwargs):
@@ -396,6 +425,38 @@ class StatusEditView(RuleRequiredMixin, TemplateView):
             }
         )
         return context
+
+
+def saved_meanwhile(draft: StatusReport, form) -> list[dict]:
+    """Where the draft saved by someone else differs from what this form holds: each field's
+    label, the saved value and the typed one, as shown to people."""
+    rows = []
+    for name in STATUS_CONTENT_FIELDS:
+        field = form.fields[name]
+        saved = getattr(draft, name)
+        typed = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+        if saved == typed or (saved in (None, "") and typed in (None, "")):
+            continue
+        rows.append(
+            {
+                "label": field.label,
+                "saved": shown_value(field, saved),
+                "typed": shown_value(field, typed),
+            }
+        )
+    return rows
+
+
+def shown_value(field, value) -> str:
+    """A form value as a person reads it: a choice by its label, a date formatted."""
+    if value in (None, ""):
+        return "—"
+    choices = dict(getattr(field, "choices", ()) or ())
+    if value in choices:
+        return str(choices[value])
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
 
 
 def status_detail_context(request, report: StatusReport, amend_form=None) -> dict:

@@ -568,8 +568,9 @@ def test_read_only_fields_sent_with_a_change_are_ignored(api_as, pm_user, other_
     assert response.status_code == 200, response.content
     after = report_values(draft)
     assert after.pop("progress") == 77
+    assert after.pop("version") == before["version"] + 1
     assert {k: v for k, v in after.items() if k != "updated_at"} == {
-        k: v for k, v in before.items() if k not in {"progress", "updated_at"}
+        k: v for k, v in before.items() if k not in {"progress", "version", "updated_at"}
     }
 
 
