@@ -6,12 +6,10 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.response import Response
 
-from pmo.api.auth import ObtainTokenView
+from pmo.api.auth import CredentialsSerializer, ObtainTokenView
 from pmo.throttling import (
     AnonRateThrottle,
     client_ip,
@@ -73,11 +71,11 @@ class ThrottledObtainTokenView(ObtainTokenView):
     that starts the lockout already answers 429.
     """
 
-    # DRF's ObtainAuthToken has no throttles at all; this one has the anonymous rate.
+    # The anonymous rate, on top of the login throttle.
     throttle_classes = [AnonRateThrottle]
 
     @extend_schema(
-        request=AuthTokenSerializer,
+        request=CredentialsSerializer,
         responses={
             200: inline_serializer("Token", {"token": serializers.CharField()}),
             429: OpenApiResponse(description="Too many failed attempts; retry later."),
@@ -99,5 +97,4 @@ class ThrottledObtainTokenView(ObtainTokenView):
                 raise locked_out(locked_for)
             raise ValidationError(serializer.errors)
         reset_login_failures(username)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        return Response({"token": self.issue_token(serializer.validated_data["user"])})

@@ -26,7 +26,9 @@ def client_ip(request) -> str:
     ``X-Forwarded-For`` is read only as far as ``NUM_PROXIES`` trusted proxies allow: a client
     could write anything there, and a new address per try would escape the per-address limit.
     """
-    return throttling.BaseThrottle().get_ident(request)
+    # A server that passes no REMOTE_ADDR (a Unix socket, a bare WSGI client) gives None:
+    # those clients are counted together under "".
+    return throttling.BaseThrottle().get_ident(request) or ""
 
 
 # ------------------------------------------------------------------------------
@@ -108,7 +110,11 @@ class SettingsRateThrottle(throttling.SimpleRateThrottle):
 
 
 class UserRateThrottle(SettingsRateThrottle):
-    """Calls per authenticated user (a token is its user's): ``API_USER_RATE``."""
+    """Calls per API token, or per signed-in user without one: ``API_USER_RATE``.
+
+    Each token has its own budget, so that one runaway integration cannot exhaust another
+    sharing its service account, and a revoked key's calls are not charged to the next one.
+    """
 
     scope = "user"
     rate_setting = "API_USER_RATE"
@@ -116,7 +122,9 @@ class UserRateThrottle(SettingsRateThrottle):
     def get_cache_key(self, request, view):
         if not request.user or not request.user.is_authenticated:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+        token_id = getattr(request.auth, "pk", None)
+        ident = f"token-{token_id}" if token_id is not None else f"user-{request.user.pk}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class AnonRateThrottle(SettingsRateThrottle):

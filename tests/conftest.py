@@ -4,8 +4,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
-from rest_framework.authtoken.models import Token
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from tests import factories
@@ -69,13 +68,20 @@ def api_client():
 
 @pytest.fixture
 def api_as():
-    """``api_as(user)``: an API client authenticated with the user's token."""
+    """``api_as(user)``: an API client authenticated with a personal token of the user (every
+    scope: what the account may do, the API lets it).
+
+    The token counts as just used: its last use is written at most once a minute, so the
+    first call of a test would otherwise run one query more than the next (query counts)."""
+    from pmo.models import ApiToken
+    from pmo.tokens import token_create
 
     def make(user):
         client = APIClient()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            token, key = token_create(actor=user, name="test", kind=ApiToken.Kind.PERSONAL)
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     return make
@@ -162,6 +168,32 @@ def client_in_role(client, user_in_role):
         user = user_in_role(role)
         if user is not None:
             client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_with_token(db, pmo_user):
+    """``api_with_token(scopes, user=None)``: an API client with an integration token of those
+    scopes, acting as ``user`` (an Integration account; a new service account when None).
+    The client's ``token`` and ``key`` are the token and its key; the token counts as just
+    used, as ``api_as``'s does."""
+    from pmo.models import ApiToken
+    from pmo.tokens import INTEGRATION_DEFAULT_LIFETIME, token_create
+
+    def make(scopes, user=None):
+        token, key = token_create(
+            actor=pmo_user,
+            name="integration under test",
+            scopes=list(scopes),
+            expires_at=timezone.now() + INTEGRATION_DEFAULT_LIFETIME,
+            user=user,
+        )
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        client.token, client.key = token, key
         return client
 
     return make

@@ -33,7 +33,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -182,9 +181,13 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Answers as an empty cache while Redis is away, rather than 500 everywhere: the
+            # login and API throttles then let everyone through until it is back (pmo/cache.py).
+            "BACKEND": "pmo.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pilotage",
+            # A Redis that does not answer must not hold a request for long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -207,7 +210,21 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     for _folder in ("queue", "control", "processed"):
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message taken by a worker that died (killed, machine lost) goes back to the queue
+        # this long after it was taken: past the hard time limit of a Copil pack, so a pack
+        # still being made is never handed to a second worker, and before the reaper gives
+        # its run up (reporting.services.reports.STALE_AFTER). Longer than the longest retry
+        # countdown (10 min), which Redis also holds as unacknowledged.
+        "visibility_timeout": int(
+            env_str("CELERY_VISIBILITY_TIMEOUT", str(int(env_str("REPORT_TIME_LIMIT", "660")) + 30))
+        ),
+        # Look for such messages every 10 s (kombu's default is every 100 s).
+        "unacked_restore_throttle": 1,
+        # A broker that does not answer: "Generate now" says so quickly, the run stays queued.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+    }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -232,10 +249,14 @@ IMPORT_MAX_BYTES = int(env_str("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 # ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "pmo.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["pmo.api.permissions.RulePermission"],
+    # A token's scopes first (403 naming the missing one), then the account's rules.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "pmo.api.permissions.TokenScopePermission",
+        "pmo.api.permissions.RulePermission",
+    ],
     "DEFAULT_PAGINATION_CLASS": "pmo.api.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -276,6 +297,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Error answers (400, 401, 403, 404, 409, 429) documented where each can happen.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "pmo.api.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "PhaseEnum": "projects.choices.Phase",
         "RatingEnum": "projects.choices.Rating",

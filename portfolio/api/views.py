@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pmo.api.viewsets import ServiceModelViewSet
+from pmo.models import TokenScope
 from portfolio import selectors, services
 from portfolio.api.serializers import (
     PortfolioEnvelopeSerializer,
@@ -93,6 +94,7 @@ class ResourceCapacityViewSet(ServiceModelViewSet):
     Filters: ``resource``, ``portfolio`` (the resource's pool, or ``shared``),
     ``month_from`` and ``month_to`` (YYYY-MM or a date, both included)."""
 
+    token_scope = TokenScope.CAPACITY
     queryset = ResourceCapacity.objects.all()
     serializer_class = ResourceCapacitySerializer
     filterset_class = ResourceCapacityFilterSet

@@ -19,6 +19,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from pmo.api.viewsets import ServiceModelViewSet
+from pmo.models import TokenScope
 from projects.choices import CostCategory, CostKind, EntrySource, Nature
 from projects.filtersets.finance import (
     BudgetLineFilterSet,
@@ -193,6 +194,7 @@ class CostEntryViewSet(
     at a time; never changed nor deleted (a correction is an entry of its own, negative to
     reverse one). Integrations push batches to ``bulk/``."""
 
+    token_scope = TokenScope.ACTUALS
     queryset = cost_entry_list()
     serializer_class = CostEntrySerializer
     filterset_class = CostEntryFilterSet

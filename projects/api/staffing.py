@@ -17,6 +17,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from pmo.api.viewsets import ServiceModelViewSet
+from pmo.models import TokenScope
 from portfolio.models import Resource
 from projects.choices import EntrySource
 from projects.filtersets.staffing import AllocationFilterSet
@@ -220,6 +221,7 @@ class AllocationViewSet(ServiceModelViewSet):
     project and month. The PMO and integrations write anywhere, a project manager on the
     projects they manage; ``bulk/`` upserts a batch, ``capacity/`` reads the heat map."""
 
+    token_scope = TokenScope.ALLOCATIONS
     queryset = capacity.allocation_list()
     serializer_class = AllocationSerializer
     filterset_class = AllocationFilterSet

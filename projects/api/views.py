@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pmo.api.viewsets import ServiceModelViewSet
+from pmo.models import TokenScope
 from projects import selectors, services
 from projects.api.finance_figures import FinanceQuerySerializer, ProjectFinanceSerializer
 from projects.api.serializers import (
@@ -67,6 +68,7 @@ class StatusReportViewSet(ServiceModelViewSet):
     """Weekly statuses of projects, every revision. Creating and changing work on drafts; a
     submitted status is never edited but amended (a new draft revision, then submitted)."""
 
+    token_scope = TokenScope.STATUS
     queryset = selectors.status_report_list()
     serializer_class = StatusReportSerializer
     filterset_class = StatusReportFilterSet

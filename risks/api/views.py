@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pmo.api.viewsets import ServiceModelViewSet
+from pmo.models import TokenScope
 from risks import selectors, services
 from risks.api.serializers import (
     ActionSerializer,
@@ -76,6 +77,7 @@ class RiskViewSet(WorkflowViewSet):
     """Risks of projects, programmes and portfolios, with their scores, colour band and
     whether they are proposed for escalation to the steering committee."""
 
+    token_scope = TokenScope.RAID
     queryset = selectors.risk_list()
     serializer_class = RiskSerializer
     filterset_class = RiskFilterSet
@@ -133,6 +135,7 @@ class RiskViewSet(WorkflowViewSet):
 class IssueViewSet(WorkflowViewSet):
     """Issues of projects, programmes and portfolios: problems happening now."""
 
+    token_scope = TokenScope.RAID
     queryset = selectors.issue_list()
     serializer_class = IssueSerializer
     filterset_class = IssueFilterSet
@@ -154,6 +157,7 @@ class ActionViewSet(WorkflowViewSet):
     """Actions: who does what by when, and what it came out of. Their status is written
     directly; done and cancelled are stamped with when."""
 
+    token_scope = TokenScope.RAID
     queryset = selectors.action_list()
     serializer_class = ActionSerializer
     filterset_class = ActionFilterSet
@@ -165,6 +169,7 @@ class DecisionViewSet(WorkflowViewSet):
     """Decisions requested by projects, programmes and portfolios; a PMO manager or an
     executive records them as taken. A taken or withdrawn decision is never changed."""
 
+    token_scope = TokenScope.RAID
     queryset = selectors.decision_list()
     serializer_class = DecisionSerializer
     filterset_class = DecisionFilterSet

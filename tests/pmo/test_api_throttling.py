@@ -1,4 +1,5 @@
-"""API rate limits: per user (and so per token), per address without credentials."""
+"""API rate limits: per token (per signed-in user without one), per address without
+credentials."""
 
 import pytest
 from django.core.cache import cache
@@ -32,6 +33,16 @@ def test_each_user_has_a_rate_of_their_own(settings, api_as, pmo_user, exec_user
         pmo_api.get(URL)
 
     assert api_as(exec_user).get(URL).status_code == 200
+
+
+def test_each_token_of_one_service_account_has_a_rate_of_its_own(settings, api_with_token):
+    settings.API_USER_RATE = "2/minute"
+    first = api_with_token(["read"])
+    second = api_with_token(["read"], user=first.token.user)
+    answers = [first.get(URL).status_code for _ in range(3)]
+
+    assert answers == [200, 200, 429]
+    assert second.get(URL).status_code == 200
 
 
 def test_the_rate_is_read_at_each_request(settings, api_as, pmo_user):
