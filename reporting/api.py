@@ -15,8 +15,13 @@ from risks.api.views import step_responses
 
 
 class AlertSerializer(serializers.ModelSerializer):
-    project_code = serializers.CharField(source="project.code", read_only=True, default=None)
-    resource_name = serializers.CharField(source="resource.name", read_only=True, default=None)
+    # Null for an alert on a resource or a portfolio: the schema says so (allow_null).
+    project_code = serializers.CharField(
+        source="project.code", read_only=True, default=None, allow_null=True
+    )
+    resource_name = serializers.CharField(
+        source="resource.name", read_only=True, default=None, allow_null=True
+    )
     message = serializers.SerializerMethodField()
     is_open = serializers.BooleanField(read_only=True)
     acknowledged_by = serializers.StringRelatedField()

@@ -1,7 +1,10 @@
 """API representations of the portfolio structure, the resource pool and the envelopes
 (validation only; services write)."""
 
+import contextlib
+
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -26,6 +29,15 @@ class UserSummarySerializer(serializers.ModelSerializer):
         model = get_user_model()
         fields = ["id", "username", "display_name"]
         read_only_fields = fields
+
+    def bind(self, field_name, parent):
+        # Shown for an optional person (a sponsor, who decided): null there, and the schema
+        # must say so, wherever it is nested.
+        super().bind(field_name, parent)
+        model = getattr(getattr(parent, "Meta", None), "model", None)
+        if model is not None and "." not in self.source:
+            with contextlib.suppress(FieldDoesNotExist):
+                self.allow_null = model._meta.get_field(self.source).null
 
 
 class StrategicObjectiveSerializer(serializers.ModelSerializer):
@@ -99,7 +111,8 @@ class MonthField(serializers.DateField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", _("A month: YYYY-MM-01 (YYYY-MM is accepted too)."))
-        super().__init__(format="%Y-%m-%d", input_formats=["%Y-%m", "iso-8601"], **kwargs)
+        # ISO 8601 out, not strftime: "%Y" writes the year 590 as "590", not a date.
+        super().__init__(format="iso-8601", input_formats=["%Y-%m", "iso-8601"], **kwargs)
 
 
 class CapacityOverrideSerializer(serializers.ModelSerializer):

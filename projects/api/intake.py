@@ -25,7 +25,9 @@ class LaunchNoteSerializer(serializers.ModelSerializer):
     strategic_objectives = serializers.PrimaryKeyRelatedField(
         many=True, queryset=StrategicObjective.objects.all(), required=False
     )
-    project_code = serializers.CharField(source="project.code", read_only=True, default=None)
+    project_code = serializers.CharField(
+        source="project.code", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = ProjectRequest

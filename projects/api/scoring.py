@@ -8,13 +8,15 @@ computed when saved and frozen; ``recompute`` replaces its result with today's.
 """
 
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+
+# DRF's: an id that is not a number ("null") is a 404, not a ValueError.
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from portfolio.models import Portfolio, ScoringCriterion
