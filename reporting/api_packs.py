@@ -22,6 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pmo.api.viewsets import ServiceModelViewSet
+from pmo.models import TokenScope
 from portfolio.models import Portfolio, Programme
 from projects.models import Project
 from reporting import cron
@@ -29,6 +30,7 @@ from reporting.choices import ReportKind, RunState
 from reporting.filtersets import ReportRunFilterSet, ReportScheduleFilterSet
 from reporting.models import ReportRun, ReportSchedule
 from reporting.services.reports import (
+    QUEUE_UNAVAILABLE,
     report_run_request,
     report_run_retry,
     report_schedule_create,
@@ -137,6 +139,34 @@ class ReportRunDetailSerializer(ReportRunSerializer):
         read_only_fields = ReportRunSerializer.Meta.fields
 
 
+class ReportRunAcceptedSerializer(ReportRunSerializer):
+    """A run just queued (asked for, or retried), and whether the queue took it: when it was
+    unavailable the run is saved all the same, queued, and is generated once it is back."""
+
+    queue_available = serializers.SerializerMethodField(
+        help_text=_(
+            "False when the report queue was unavailable: the run is saved, queued, and is "
+            "generated as soon as the queue is back."
+        )
+    )
+    detail = serializers.SerializerMethodField(
+        help_text=_("Why the run is not being generated yet; null when the queue took it.")
+    )
+
+    class Meta(ReportRunSerializer.Meta):
+        fields = [*ReportRunSerializer.Meta.fields, "queue_available", "detail"]
+        read_only_fields = fields
+
+    def get_queue_available(self, run) -> bool:
+        return not getattr(run, "queue_unavailable", False)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_detail(self, run):
+        if getattr(run, "queue_unavailable", False):
+            return str(QUEUE_UNAVAILABLE)
+        return None
+
+
 class ScopeFieldsSerializer(serializers.Serializer):
     """The programme and project a pack may be about, by id (the portfolio is each one's)."""
 
@@ -190,6 +220,7 @@ class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     """Copil packs, newest first: generated on schedule or asked for here (202, then follow
     the run until it succeeded or failed), each PDF at ``reports/{id}/pdf/``."""
 
+    token_scope = TokenScope.REPORTS
     queryset = ReportRun.objects.select_related("portfolio", "programme", "project")
     serializer_class = ReportRunSerializer
     filterset_class = ReportRunFilterSet
@@ -225,7 +256,8 @@ class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def _accepted(self, run) -> Response:
         read_back = self.get_queryset().get(pk=run.pk)
-        data = ReportRunSerializer(read_back, context=self.get_serializer_context()).data
+        read_back.queue_unavailable = getattr(run, "queue_unavailable", False)
+        data = ReportRunAcceptedSerializer(read_back, context=self.get_serializer_context()).data
         location = self.request.build_absolute_uri(reverse("reportrun-detail", args=[run.pk]))
         return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
@@ -247,11 +279,13 @@ class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(
         request=ReportRunRequestSerializer,
-        responses={202: ReportRunSerializer, 400: BAD_CONTENT, 403: FORBIDDEN},
+        responses={202: ReportRunAcceptedSerializer, 400: BAD_CONTENT, 403: FORBIDDEN},
     )
     def create(self, request, *args, **kwargs):
         """Ask for a pack: 202 with the queued run (its URL in ``Location``); a worker makes
-        it. Asked again while the same pack is still queued or running, the same run."""
+        it. Asked again while the same pack is still queued or running, the same run. With
+        the report queue unavailable, still 202: the run is saved, queued, with
+        ``queue_available`` false and a ``detail``, and is generated once the queue is back."""
         body = ReportRunRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = body.validated_data
@@ -291,7 +325,12 @@ class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(
         request=None,
-        responses={202: ReportRunSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: WRONG_STATE},
+        responses={
+            202: ReportRunAcceptedSerializer,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: WRONG_STATE,
+        },
     )
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):

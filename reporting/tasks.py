@@ -75,6 +75,13 @@ def run_report_schedule(self, schedule_id: int) -> str | None:
     return run.state if run else None
 
 
+@shared_task(name="reporting.requeue_report_runs", **RETRY)
+def requeue_report_runs() -> int:
+    """Enqueue again the queued runs (sent by a worker on connecting to the broker, so that
+    the packs asked for while it was away are made); return how many."""
+    return reports.report_runs_requeue()
+
+
 @shared_task(name="reporting.reap_report_runs", **RETRY)
 def reap_report_runs() -> dict[str, int]:
     """Fail the runs abandoned past the time limit; enqueue again those queued too long."""

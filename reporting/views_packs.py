@@ -200,12 +200,15 @@ class PackRetryView(RuleRequiredMixin, View):
         if not can(request.user, "view", run) or not can(request.user, "retry", run):
             raise PermissionDenied
         try:
-            reports.report_run_retry(actor=request.user, run=run)
+            queued = reports.report_run_retry(actor=request.user, run=run)
         except WorkflowError as error:
             messages.error(request, error.message)
             context = {"object": run, **pack_context(request, run)}
             return TemplateResponse(request, PackDetailView.template_name, context, status=409)
-        messages.success(request, _("The pack is queued again."))
+        if getattr(queued, "queue_unavailable", False):
+            messages.warning(request, reports.QUEUE_UNAVAILABLE)
+        else:
+            messages.success(request, _("The pack is queued again."))
         return HttpResponseRedirect(run.get_absolute_url())
 
 
@@ -225,10 +228,14 @@ class PackRequestView(RuleRequiredMixin, View):
             except ValidationError as error:
                 error_map(form, error)
             else:
-                messages.success(
-                    request,
-                    _("%(pack)s queued: it is being generated.") % {"pack": run},
-                )
+                if getattr(run, "queue_unavailable", False):
+                    # Saved all the same: a warning on the pack's page, not an error page.
+                    messages.warning(request, reports.QUEUE_UNAVAILABLE)
+                else:
+                    messages.success(
+                        request,
+                        _("%(pack)s queued: it is being generated.") % {"pack": run},
+                    )
                 return HttpResponseRedirect(run.get_absolute_url())
         return TemplateResponse(
             request,

@@ -24,9 +24,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from pmo.exceptions import WorkflowError
+from pmo.history import records_actor
 from pmo.rules import can
 from pmo.services import model_update
 from reporting import cron
@@ -45,6 +48,11 @@ STALE_AFTER = datetime.timedelta(seconds=settings.REPORT_TIME_LIMIT + 60)
 # A queued run no worker took after this long lost its message (the broker was down when it
 # was enqueued): the reaper enqueues it again.
 QUEUED_TOO_LONG = datetime.timedelta(minutes=10)
+# What the page and the API say when a run was saved but the broker could not take it.
+QUEUE_UNAVAILABLE = gettext_lazy(
+    "The report queue is unavailable right now: your request is saved and the pack will be "
+    "generated as soon as it is back."
+)
 SCOPE_FIELD = {
     ReportKind.PORTFOLIO_PACK: "portfolio",
     ReportKind.PROGRAMME_PACK: "programme",
@@ -53,11 +61,25 @@ SCOPE_FIELD = {
 
 
 def _enqueue(run: ReportRun) -> None:
+    """Send the run to the workers once the transaction commits. A broker out of reach does
+    not undo the saved request: the run stays queued, ``run.queue_unavailable`` says so to
+    the page or endpoint that asked, and the run is sent again once the broker is back (a
+    worker reconnecting asks for it, see ``report_runs_requeue``; the reaper too)."""
     from reporting import tasks
 
-    # robust: a broker out of reach must not turn a saved request into an error page; the
-    # run stays queued and the reaper enqueues it again once the broker is back.
-    transaction.on_commit(lambda: tasks.generate_report.delay(run.pk), robust=True)
+    run.queue_unavailable = False
+
+    def send():
+        try:
+            tasks.generate_report.delay(run.pk)
+        except KombuOperationalError as error:
+            run.queue_unavailable = True
+            logger.warning(
+                "Copil pack %s stays queued: the broker is unavailable (%s)", run.pk, error
+            )
+
+    # robust: whatever else goes wrong sending it must not turn a saved request into an error.
+    transaction.on_commit(send, robust=True)
 
 
 # --- asking for a pack --------------------------------------------------------------------
@@ -377,6 +399,7 @@ def _check_recipients(recipients) -> None:
         )
 
 
+@records_actor
 @transaction.atomic
 def report_schedule_create(*, actor, data: dict, recipients: list) -> ReportSchedule:
     """Set up a schedule (a PMO manager) and its beat entry."""
@@ -391,6 +414,7 @@ def report_schedule_create(*, actor, data: dict, recipients: list) -> ReportSche
     return schedule
 
 
+@records_actor
 @transaction.atomic
 def report_schedule_update(
     *, actor, schedule: ReportSchedule, data: dict, recipients: list | None = None
@@ -407,6 +431,7 @@ def report_schedule_update(
     return schedule
 
 
+@records_actor
 @transaction.atomic
 def report_schedule_delete(*, actor, schedule: ReportSchedule) -> None:
     """Delete a schedule and its beat entry; the packs it made stay, without it."""
@@ -449,6 +474,21 @@ def report_runs_reap(*, now: datetime.datetime | None = None) -> dict[str, int]:
             _enqueue(run)
             requeued += 1
     return {"failed": failed, "requeued": requeued}
+
+
+def report_runs_requeue() -> int:
+    """Enqueue again every queued run: a worker (re)connected to the broker asks for it, so
+    that the runs asked for while the broker was away are made as soon as it is back.
+    A run whose message was not lost gets a second one, which finds it taken or finished and
+    does nothing (see ``_claim``). Returns how many were sent."""
+    requeued = 0
+    with transaction.atomic():
+        for run in ReportRun.objects.select_for_update(skip_locked=True).filter(
+            state=RunState.QUEUED
+        ):
+            _enqueue(run)
+            requeued += 1
+    return requeued
 
 
 # --- looks -------------------------------------------------------------------------------
