@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 PORT ?= 8000
 
-.PHONY: run test e2e lint fmt install messages compilemessages migrate seed bench clean
+.PHONY: run test e2e fuzz lint fmt install messages compilemessages migrate seed bench load clean
 
 # The environment, rebuilt whenever the lock changes.
 $(BIN)/.installed: pyproject.toml uv.lock
@@ -57,11 +57,26 @@ test: lint compilemessages
 e2e: compilemessages
 	DJANGO_SETTINGS_MODULE=pmo.settings.test scripts/test-services.sh $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
+# The fuzzed API (tests/fuzz) at length: FUZZ_EXAMPLES cases per operation, and with
+# FUZZ_COVERAGE=1 every boundary and wrong type of every field too (hours, not minutes).
+FUZZ_EXAMPLES ?= 100
+fuzz: compilemessages
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DJANGO_SETTINGS_MODULE=pmo.settings.test scripts/test-services.sh $(BIN)/python -m pytest tests/fuzz $(PYTEST_ARGS)
+
 # Timings of list pages and endpoints at BENCH_PROJECTS projects, as JSON in bench/results/.
 BENCH_PROJECTS ?= 1000
 bench: install
 	DJANGO_SETTINGS_MODULE=pmo.settings.test scripts/test-services.sh $(BIN)/python bench/run.py --projects $(BENCH_PROJECTS)
 	DJANGO_SETTINGS_MODULE=pmo.settings.test scripts/test-services.sh $(BIN)/python bench/packs.py --sizes 50 200
+
+# gunicorn with the production settings under LOAD_USERS simulated users for LOAD_SECONDS, on
+# loopback; figures in bench/results/load.json, non-zero exit on any error. Always on throwaway
+# servers: the run loads its data into the database it is given.
+LOAD_USERS ?= 20
+LOAD_SECONDS ?= 60
+load: install compilemessages
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u DJANGO_SETTINGS_MODULE \
+		scripts/test-services.sh $(BIN)/python bench/load.py --users $(LOAD_USERS) --duration $(LOAD_SECONDS)
 
 clean:
 	rm -rf var .pytest_cache
