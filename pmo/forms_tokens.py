@@ -82,3 +82,14 @@ class TokenCreateForm(forms.Form):
             "expires_at": expires_at,
             "user": data.get("user"),
         }
+
+
+class PersonalTokenForm(forms.Form):
+    """A person's own key: a name to recognise it by; it has every right of its owner and
+    lives 90 days."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Where you use it, e.g. “reporting notebook”."),
+    )

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from pmo import rules
 from pmo.exceptions import WorkflowError
 from pmo.models import ApiToken, TokenScope
-from pmo.roles import Role, forget_roles, is_integration, is_pmo_manager
+from pmo.roles import Role, forget_roles, has_any_role, is_integration, is_pmo_manager
 
 KEY_START = "plt_"
 PREFIX_LENGTH = 8
@@ -41,13 +41,17 @@ LAST_USE_PRECISION = datetime.timedelta(minutes=1)
 
 class ApiTokenRules(rules.ModelRules):
     """Tokens are the PMO's: PMO managers see, create and revoke them; nobody deletes one
-    (a revoked token stays, with who revoked it)."""
+    (a revoked token stays, with who revoked it). Each person keeps their own personal keys."""
 
     def can_view(self, user, obj=None) -> bool:
         return is_pmo_manager(user)
 
     def can_revoke(self, user, obj=None) -> bool:
         return is_pmo_manager(user)
+
+    def can_keep_own(self, user, obj=None) -> bool:
+        """Whoever works in Pilotage may hold personal keys (their own page)."""
+        return has_any_role(user)
 
 
 rules.register(ApiToken)(ApiTokenRules)

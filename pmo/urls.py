@@ -8,7 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from pmo import views_audit
+from pmo import views_audit, views_tokens
 from pmo.health import healthz
 from pmo.login import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
 from pmo.login import ThrottledObtainTokenView as ObtainTokenView
@@ -47,6 +47,12 @@ urlpatterns = [
     path("", include("risks.urls")),
     path("", include("reporting.urls")),
     path("settings/tokens/", include("pmo.urls_tokens")),
+    path("account/api-keys/", views_tokens.MyTokensView.as_view(), name="my_tokens"),
+    path(
+        "account/api-keys/<int:pk>/revoke/",
+        views_tokens.MyTokenRevokeView.as_view(),
+        name="my_token_revoke",
+    ),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/", include(api_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -18,7 +19,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from pmo.exceptions import WorkflowError
-from pmo.forms_tokens import TokenCreateForm
+from pmo.forms_tokens import PersonalTokenForm, TokenCreateForm
 from pmo.models import ApiToken, TokenScope
 from pmo.rules import can
 from pmo.tokens import token_create, token_revoke, token_state
@@ -91,14 +92,19 @@ class TokenCreateView(RuleRequiredMixin, FormView):
         except ValidationError as error:
             error_map(form, error)
             return self.form_invalid(form)
-        response = self.response_class(
-            request=self.request,
-            template=["pmo/tokens/token_created.html"],
-            context={"title": _("Token created"), "token": token, "key": key},
-        )
-        # The key must not be kept by a browser's or a proxy's cache either.
-        add_never_cache_headers(response)
-        return response
+        return key_shown_once(self.request, token, key, back=reverse("tokens:token_list"))
+
+
+def key_shown_once(request, token, key, *, back):
+    """The one page that shows a new key: kept by no cache, reached by no URL."""
+    response = TemplateResponse(
+        request,
+        "pmo/tokens/token_created.html",
+        {"title": _("Token created"), "token": token, "key": key, "back": back},
+    )
+    # The key must not be kept by a browser's or a proxy's cache either.
+    add_never_cache_headers(response)
+    return response
 
 
 class TokenRevokeView(RuleRequiredMixin, View):
@@ -119,3 +125,56 @@ class TokenRevokeView(RuleRequiredMixin, View):
             return view.render_to_response(view.get_context_data(), status=409)
         messages.success(request, _("Token %(name)s revoked.") % {"name": token.name})
         return HttpResponseRedirect(reverse("tokens:token_list"))
+
+
+class MyTokensView(RuleRequiredMixin, TemplateView):
+    """A person's own API keys: those obtained with their password or made here; each can be
+    revoked at once, and a new one is shown once."""
+
+    model = ApiToken
+    permission_action = "keep_own"
+    template_name = "pmo/tokens/my_tokens.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("My API keys")
+        context["rows"] = token_rows(
+            ApiToken.objects.filter(user=self.request.user, kind=ApiToken.Kind.PERSONAL)
+        )
+        context.setdefault("form", PersonalTokenForm())
+        return context
+
+    def post(self, request):
+        form = PersonalTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    token, key = token_create(
+                        actor=request.user,
+                        kind=ApiToken.Kind.PERSONAL,
+                        name=form.cleaned_data["name"],
+                    )
+            except ValidationError as error:
+                error_map(form, error)
+            else:
+                return key_shown_once(request, token, key, back=reverse("my_tokens"))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class MyTokenRevokeView(RuleRequiredMixin, View):
+    """Revoke one of one's own personal keys; anyone else's is not found."""
+
+    model = ApiToken
+    permission_action = "keep_own"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        token = get_object_or_404(ApiToken, pk=pk, user=request.user, kind=ApiToken.Kind.PERSONAL)
+        try:
+            token_revoke(token, actor=request.user)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            view = MyTokensView(request=request, args=(), kwargs={})
+            return view.render_to_response(view.get_context_data(), status=409)
+        messages.success(request, _("Key %(name)s revoked.") % {"name": token.name})
+        return HttpResponseRedirect(reverse("my_tokens"))

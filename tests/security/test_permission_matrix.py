@@ -228,6 +228,9 @@ PAGES = {
     "tokens:token_list": row(GET=PMO_ONLY),
     "tokens:token_create": row(GET=PMO_ONLY, POST=PMO_ONLY),
     "tokens:token_revoke": row("token:all", POST=PMO_ONLY),
+    # One's own personal keys: another's key is not found, whoever asks.
+    "my_tokens": row(GET=EVERY_ROLE, POST=EVERY_ROLE),
+    "my_token_revoke": row("token:all", POST="LDHHHH"),
     "audit:list": row(GET=PMO_ONLY),
     # Everyone with a role reads the project; its history is for its manager and overseers.
     "audit:record": row("project", kwargs={"model": lambda world: "project"}, GET="LDoDoo"),
